@@ -1,0 +1,126 @@
+"""The events a parser emits, and the result of a whole parse.
+
+Events are small frozen pydantic models. Anything a user constructs is validated as usual; the
+parsers build them on the hot path with ``_build()``, which skips validation (the values are known
+to be right), the way h11 builds its events with ``_parsed=True``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Span = tuple[int, int]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    span: Span
+    """``(start, end)`` character offsets into the concatenated stream; events tile it."""
+
+    @classmethod
+    def _build(cls, **values: Any) -> Any:
+        event = object.__new__(cls)
+        values["type"] = cls.model_fields["type"].default
+        object.__setattr__(event, "__dict__", values)
+        object.__setattr__(event, "__pydantic_fields_set__", set(values))
+        object.__setattr__(event, "__pydantic_extra__", None)
+        object.__setattr__(event, "__pydantic_private__", None)
+        return event
+
+
+class TextEvent(_Event):
+    """Assistant content (thoughts, replies). Framing characters are covered by the span but
+    left out of ``text``."""
+
+    type: Literal["text"] = "text"
+    text: str
+
+
+class ToolCallStart(_Event):
+    """A call is confirmed: its name is known and its arguments follow."""
+
+    type: Literal["tool_call_start"] = "tool_call_start"
+    index: int
+    id: str
+    name: str
+
+
+class ToolCallDelta(_Event):
+    """The next raw characters of the arguments JSON, exactly as the model wrote them."""
+
+    type: Literal["tool_call_delta"] = "tool_call_delta"
+    index: int
+    arguments_delta: str
+
+
+class ToolCallEnd(_Event):
+    """The call is complete and its arguments parsed."""
+
+    type: Literal["tool_call_end"] = "tool_call_end"
+    index: int
+    id: str
+    name: str
+    arguments: dict[str, Any]
+    raw_arguments: str
+
+
+class ToolCallError(_Event):
+    """A call that cannot be completed. ``index`` is None when it never started (an unknown
+    tool); ``raw`` holds the arguments as the model wrote them."""
+
+    type: Literal["tool_call_error"] = "tool_call_error"
+    index: int | None
+    name: str | None
+    raw: str
+    message: str
+
+
+Event = Annotated[
+    Union[TextEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError],
+    Field(discriminator="type"),
+]
+
+
+class ToolCall(BaseModel):
+    """A completed tool call."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    id: str
+    name: str
+    arguments: dict[str, Any]
+    raw_arguments: str
+
+
+class ParseResult(BaseModel):
+    """What a whole response amounts to: its text, its completed calls and its failed ones."""
+
+    content: str
+    tool_calls: list[ToolCall]
+    errors: list[ToolCallError]
+
+    @classmethod
+    def from_events(cls, events: list[Any]) -> ParseResult:
+        content: list[str] = []
+        calls: list[ToolCall] = []
+        errors: list[ToolCallError] = []
+        for event in events:
+            if event.type == "text":
+                content.append(event.text)
+            elif event.type == "tool_call_end":
+                calls.append(
+                    ToolCall(
+                        index=event.index,
+                        id=event.id,
+                        name=event.name,
+                        arguments=event.arguments,
+                        raw_arguments=event.raw_arguments,
+                    )
+                )
+            elif event.type == "tool_call_error":
+                errors.append(event)
+        return cls(content="".join(content), tool_calls=calls, errors=errors)

@@ -1,0 +1,282 @@
+"""The format-independent half of every parser: the public ``feed``/``close`` surface, span
+bookkeeping, tool lookup and the life of one call (start, argument deltas, end or error).
+
+A format module subclasses :class:`StreamParser`, sets ``format_name`` and implements two methods:
+
+- ``_run(buf, base)``: consume ``buf`` (the held-back text followed by the new delta; ``buf[0]`` is
+  stream offset ``base``), emitting events, and return the index from which ``buf`` must be held
+  back for the next feed.
+- ``_finish(buf, base)``: the stream ended; flush or fail whatever ``buf`` (the held text) and the
+  open call still hold.
+
+Spans: every emitted event starts where the previous one ended (``self._emitted``). Characters that
+are consumed without an event of their own (framing, whitespace between calls) are therefore
+covered by the next event's span; ``close()`` covers any left at the end with an empty text event.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ClassVar
+
+from .errors import ParserClosedError, UnknownFormatError
+from .events import (
+    Event,
+    ParseResult,
+    TextEvent,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallError,
+    ToolCallStart,
+)
+from .jsonscan import JsonScanner
+from .tools import Tool, normalize_tools
+
+MIN_HOLD_BACK = 128
+"""Held-back text never exceeds this, or the longest declared tool name plus 32 if that is more."""
+
+_registry: dict[str, type[StreamParser]] = {}
+
+
+def formats() -> list[str]:
+    """The names of the formats streamparse can parse."""
+    return sorted(_registry)
+
+
+def _format_class(name: str) -> type[StreamParser]:
+    try:
+        return _registry[name]
+    except (KeyError, TypeError):
+        known = ", ".join(repr(n) for n in formats())
+        raise UnknownFormatError(f"unknown format {name!r}; known formats: {known}") from None
+
+
+def default_id_factory() -> str:
+    return f"call_{uuid.uuid4().hex[:24]}"
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def load_arguments(raw: str) -> tuple[dict[str, Any] | None, str]:
+    """Parse raw arguments text: ``(dict, "")`` or ``(None, reason)``."""
+    try:
+        value = json.loads(raw, parse_constant=_reject_constant)
+    except ValueError as exc:
+        return None, f"invalid JSON arguments: {exc}"
+    if not isinstance(value, dict):
+        return None, "arguments must be a JSON object"
+    return value, ""
+
+
+class StreamParser:
+    """Turns text deltas into events. ``StreamParser("qwen2", tools=...)`` returns the parser
+    of that format (a subclass of this class)."""
+
+    format_name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.format_name:
+            _registry[cls.format_name] = cls
+
+    def __new__(cls, format: str | None = None, *args: Any, **kwargs: Any) -> StreamParser:
+        if cls is StreamParser:
+            cls = _format_class(format)  # type: ignore[arg-type]
+        return object.__new__(cls)
+
+    def __init__(
+        self,
+        format: str | None = None,
+        tools: Iterable[Tool | dict[str, Any]] | None = None,
+        *,
+        id_factory: Callable[[], str] | None = None,
+    ) -> None:
+        if format is not None and format != self.format_name:
+            raise UnknownFormatError(
+                f"{type(self).__name__} parses {self.format_name!r}, not {format!r}"
+            )
+        self.tools: list[Tool] | None = normalize_tools(tools)
+        names = [tool.name for tool in self.tools] if self.tools is not None else []
+        self._sorted_names = sorted(names)
+        self._declared = frozenset(names)
+        self.hold_back_limit = max([MIN_HOLD_BACK] + [len(name) + 32 for name in names])
+        self._new_id = id_factory or default_id_factory
+        self._events: list[Any] = []
+        self._held = ""
+        self._fed = 0
+        self._emitted = 0
+        self._closed = False
+        self._next_index = 0
+        self._scanner = JsonScanner()
+        self._call_index: int | None = None
+        self._call_id = ""
+        self._call_name = ""
+        self._call_parts: list[str] = []
+        self._call_is_json = True
+
+    # ---- public surface -------------------------------------------------------------------
+
+    def feed(self, delta: str, token_ids: Sequence[int] | None = None) -> list[Event]:
+        """Consume the next delta; return the events it completes. Never raises on bad model
+        output. ``token_ids`` are the delta's token ids, used by formats that can."""
+        if self._closed:
+            raise ParserClosedError("feed() called after close(); create a new parser per stream")
+        if type(delta) is not str and not isinstance(delta, str):
+            raise TypeError(f"feed() takes a str delta, not {type(delta).__name__}")
+        self._events = events = []
+        if delta or token_ids:
+            held = self._held
+            base = self._fed - len(held)
+            self._fed += len(delta)
+            buf = held + delta if held else delta
+            cut = self._run_ids(buf, base, token_ids) if token_ids else self._run(buf, base)
+            self._held = buf[cut:] if cut < len(buf) else ""
+        return events
+
+    def close(self) -> list[Event]:
+        """End of stream: release held text and finish or fail the open call."""
+        if self._closed:
+            raise ParserClosedError("close() called twice")
+        self._closed = True
+        self._events = events = []
+        held, self._held = self._held, ""
+        self._finish(held, self._fed - len(held))
+        if self._emitted < self._fed:
+            self._text("", self._fed, force=True)
+        return events
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def held_back(self) -> int:
+        """How many characters fed so far are not yet covered by an emitted event."""
+        return self._fed - self._emitted
+
+    @property
+    def in_call(self) -> bool:
+        """Whether a call's arguments are open (started or held)."""
+        return self._call_index is not None or bool(self._call_name)
+
+    # ---- for the format modules ---------------------------------------------------------
+
+    def _run(self, buf: str, base: int) -> int:
+        raise NotImplementedError
+
+    def _run_ids(self, buf: str, base: int, token_ids: Sequence[int]) -> int:
+        return self._run(buf, base)
+
+    def _finish(self, buf: str, base: int) -> None:
+        raise NotImplementedError
+
+    def _is_declared(self, name: str) -> bool:
+        return self.tools is None or name in self._declared
+
+    def _could_be_declared(self, prefix: str) -> bool:
+        """Whether some declared tool name starts with ``prefix``."""
+        names = self._sorted_names
+        at = bisect.bisect_left(names, prefix)
+        return at < len(names) and names[at].startswith(prefix)
+
+    def _text(self, text: str, end: int, force: bool = False) -> None:
+        if text or force:
+            self._events.append(TextEvent._build(text=text, span=(self._emitted, end)))
+            self._emitted = end
+
+    def _open_call(self, name: str, end: int, *, json_body: bool = True) -> None:
+        """A call header ends at ``end``. Known tools start streaming; unknown ones are held."""
+        self._call_name = name
+        self._call_parts = []
+        self._call_is_json = json_body
+        if self._is_declared(name):
+            index = self._next_index
+            self._next_index += 1
+            self._call_index = index
+            self._call_id = self._new_id()
+            self._events.append(
+                ToolCallStart._build(index=index, id=self._call_id, name=name, span=(self._emitted, end))
+            )
+            self._emitted = end
+
+    def _call_piece(self, piece: str, end: int) -> None:
+        """The next raw characters of the open call's arguments."""
+        self._call_parts.append(piece)
+        if self._call_index is not None:
+            self._events.append(
+                ToolCallDelta._build(
+                    index=self._call_index, arguments_delta=piece, span=(self._emitted, end)
+                )
+            )
+            self._emitted = end
+
+    def _scan_call(self, buf: str, i: int, base: int) -> int:
+        """Stream the open call's JSON arguments from ``buf[i:]``; return where they end, or -1
+        when ``buf`` ends first (everything consumed)."""
+        end = self._scanner.scan(buf, i)
+        stop = len(buf) if end < 0 else end
+        if stop > i:
+            self._call_piece(buf[i:stop] if i or stop < len(buf) else buf, base + stop)
+        if end >= 0:
+            self._close_call(base + end)
+        return end
+
+    def _close_call(self, end: int, failure: str = "") -> None:
+        """The open call's arguments are over: emit its end, or its error."""
+        raw = "".join(self._call_parts)
+        index, name = self._call_index, self._call_name
+        arguments = None
+        if not failure:
+            if index is None:
+                failure = f"unknown tool {name!r}"
+            elif not self._call_is_json:
+                failure = "arguments must be a JSON object"
+            else:
+                arguments, failure = load_arguments(raw)
+        if failure:
+            event: Any = ToolCallError._build(
+                index=index, name=name, raw=raw, message=failure, span=(self._emitted, end)
+            )
+        else:
+            event = ToolCallEnd._build(
+                index=index,
+                id=self._call_id,
+                name=name,
+                arguments=arguments,
+                raw_arguments=raw,
+                span=(self._emitted, end),
+            )
+        self._events.append(event)
+        self._emitted = end
+        self._call_index = None
+        self._call_name = ""
+        self._call_parts = []
+        self._scanner = JsonScanner()
+
+    def _fail_truncated(self, end: int) -> None:
+        """The stream ended inside the open call."""
+        truncated = self._call_index is not None and self._call_is_json
+        self._close_call(end, "stream ended inside the arguments (truncated call)" if truncated else "")
+
+    def _fail_unstarted(self, name: str, raw: str, message: str, end: int) -> None:
+        self._events.append(
+            ToolCallError._build(index=None, name=name, raw=raw, message=message, span=(self._emitted, end))
+        )
+        self._emitted = end
+
+
+def parse(
+    text: str,
+    format: str,
+    tools: Iterable[Tool | dict[str, Any]] | None = None,
+    *,
+    id_factory: Callable[[], str] | None = None,
+) -> ParseResult:
+    """Parse a whole response at once; the same rules as streaming it."""
+    parser = StreamParser(format, tools=tools, id_factory=id_factory)
+    return ParseResult.from_events(parser.feed(text) + parser.close())
