@@ -1,1 +1,224 @@
+"""Format ``glm4``: GLM-4's turn format (glm-4-9b-chat and successors with the same turns).
+
+The generation follows the ``<|assistant|>`` role token. Each segment is ``metadata\\nbody``: empty
+metadata for a plain reply, a function name for a call whose body is the arguments JSON.
+
+    get_current_weather
+    {"location": "Beijing"}<|assistant|>calculate_gpa
+    {"grades": ["A"], "hours": [3]}
+
+States and what moves between them:
+
+    segment  --spaces, "\\n"-->                        body (plain reply; the metadata line is framing)
+    segment  --spaces, name, spaces, "\\n", "{"-->     call
+    segment  --anything else-->                       body (the first line is text)
+    call     --the matching "}"-->                    after
+    after    --whitespace, name, "\\n", "{"-->         call (calls whose separator was skipped)
+    after    --anything else-->                       body
+    body     --"<|assistant|>"-->                     segment
+    any but call --"<|observation|>" "<|user|>" "<|endoftext|>"-->  body, turn ended (all text)
+
+Special-token text is framing. Held back: the metadata line while it could still be a tool name,
+whitespace after a call, and a partial special token at the end of a body.
+
+With token ids (``feed(delta, token_ids)``), special tokens whose text was skipped are recognised by
+id: an end-of-turn token ends the turn after the delta's text; a skipped ``<|assistant|>`` in a
+plain-text body starts a new segment (at the delta's start when it is the delta's first token,
+else at its end, since a merged delta does not say where inside its text the token sat).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from .parser import StreamParser
+
+_SEGMENT, _AFTER, _BODY, _CALL = "segment", "after", "body", "call"
+
+ASSISTANT = "<|assistant|>"
+END_OF_TURN = ("<|observation|>", "<|user|>", "<|endoftext|>")
+GLM4_9B_CHAT_SPECIAL_TOKEN_IDS: Mapping[int, str] = {
+    151329: "<|endoftext|>",
+    151336: "<|user|>",
+    151337: "<|assistant|>",
+    151338: "<|observation|>",
+}
+"""glm-4-9b-chat's ids of the special tokens the parser acts on."""
+
+_SPECIAL_TOKENS = (ASSISTANT, *END_OF_TURN)
+_SPECIAL_TOKEN = re.compile("|".join(re.escape(token) for token in _SPECIAL_TOKENS))
+_LONGEST_SPECIAL = max(len(token) for token in _SPECIAL_TOKENS)
+_SPACES = re.compile(r"[ \t]*")
+_WHITESPACE = re.compile(r"[ \t\r\n]*")
+_NAME_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+
+
+def _is_special_prefix(text: str) -> bool:
+    return any(token.startswith(text) for token in _SPECIAL_TOKENS)
+
+
+class Glm4Parser(StreamParser):
+    format_name = "glm4"
+
+    def __init__(
+        self,
+        *args: Any,
+        special_token_ids: Mapping[int, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        ids = GLM4_9B_CHAT_SPECIAL_TOKEN_IDS if special_token_ids is None else special_token_ids
+        unknown = sorted(set(ids.values()) - set(_SPECIAL_TOKENS))
+        if unknown:
+            raise ValueError(
+                f"special_token_ids maps to {unknown}; the glm4 parser acts on {list(_SPECIAL_TOKENS)}"
+            )
+        self.special_token_ids = dict(ids)
+        self._state = _SEGMENT
+        self._turn_ended = False
+
+    # ---- text -----------------------------------------------------------------------------
+
+    def _run(self, buf: str, base: int) -> int:
+        i, n = 0, len(buf)
+        while i < n:
+            state = self._state
+            if state is _CALL:
+                end = self._scan_call(buf, i, base)
+                if end < 0:
+                    return n
+                self._state = _AFTER
+                j = end
+            elif state is _BODY:
+                j = self._scan_body(buf, i, base)
+            else:
+                j = self._scan_metadata(buf, i, base)
+            if j == i and self._state is state:
+                break  # hold buf[i:]
+            i = j
+        return i
+
+    def _scan_body(self, buf: str, i: int, base: int) -> int:
+        n = len(buf)
+        token = _SPECIAL_TOKEN.search(buf, i)
+        if token is not None:
+            self._text(buf[i : token.start()], base + token.start())
+            self._special(token.group())
+            return token.end()
+        hold = n
+        bracket = buf.rfind("<", max(i, n - _LONGEST_SPECIAL + 1))
+        if bracket >= 0 and _is_special_prefix(buf[bracket:]):
+            hold = bracket
+        self._text(buf[i:hold], base + hold)
+        return hold
+
+    def _scan_metadata(self, buf: str, i: int, base: int) -> int:
+        """``buf[i:]`` starts a segment's metadata line (state segment) or follows a call."""
+        n = len(buf)
+        limit = self.hold_back_limit
+        start = (_WHITESPACE if self._state is _AFTER else _SPACES).match(buf, i).end()
+        if start - i > limit:
+            return self._to_body(i)
+        if start == n:
+            return i
+        char = buf[start]
+        if char == "<":
+            token = _SPECIAL_TOKEN.match(buf, start)
+            if token is not None:
+                self._special(token.group())  # the whitespace before it is framing too
+                return token.end()
+            if n - start < _LONGEST_SPECIAL and _is_special_prefix(buf[start:]):
+                return self._hold(buf, i)
+            return self._to_body(i)
+        if char == "\n":  # empty metadata: a plain reply, its metadata line is framing
+            self._state = _BODY
+            return start + 1
+
+        newline = buf.find("\n", start, i + limit + 1)
+        line_end = newline if newline >= 0 else min(n, i + limit + 1)
+        name = buf[start:line_end].rstrip(" \t")
+        if not (_NAME_LIKE.fullmatch(name) or self._could_be_declared(name)):
+            return self._to_body(i)
+        if newline < 0:
+            return self._hold(buf, i)
+        if not (_NAME_LIKE.fullmatch(name) or name in self._declared):
+            return self._to_body(i)
+        body = newline + 1
+        if body - i > limit:
+            return self._to_body(i)
+        if body == n:
+            return i
+        if buf[body] != "{":
+            return self._to_body(i)
+        self._state = _CALL
+        self._open_call(name, base + body)
+        return body
+
+    def _hold(self, buf: str, i: int) -> int:
+        return self._to_body(i) if len(buf) - i > self.hold_back_limit else i
+
+    def _to_body(self, i: int) -> int:
+        """What was held from ``i`` is not a call header: it is text."""
+        self._state = _BODY
+        return i
+
+    def _special(self, token: str) -> None:
+        if token == ASSISTANT:
+            if not self._turn_ended:
+                self._state = _SEGMENT
+        else:
+            self._turn_ended = True
+            self._state = _BODY
+
+    # ---- token ids ------------------------------------------------------------------------
+
+    def _run_ids(self, buf: str, base: int, token_ids: Sequence[int], delta_at: int) -> int:
+        specials = self.special_token_ids
+        skipped = [
+            (position, specials[token_id])
+            for position, token_id in enumerate(token_ids)
+            if token_id in specials and specials[token_id] not in buf
+        ]
+        if not skipped:
+            return self._run(buf, base)
+        tokens = {token for _, token in skipped}
+        leading_assistant = skipped[0] == (0, ASSISTANT)
+        if leading_assistant and self._state in (_BODY, _AFTER) and not self._turn_ended:
+            self._flush(buf[:delta_at], base, at_special=True)
+            self._state = _SEGMENT
+            buf, base = buf[delta_at:], base + delta_at
+        cut = self._run(buf, base)
+        ends_turn = not tokens.isdisjoint(END_OF_TURN)
+        new_segment = (
+            ASSISTANT in tokens
+            and not leading_assistant
+            and self._state is _BODY
+            and not self._turn_ended
+        )
+        if not (ends_turn or new_segment):
+            return cut
+        self._flush(buf[cut:], base + cut, at_special=True)
+        if ends_turn:
+            self._turn_ended = True
+            self._state = _BODY
+        else:
+            self._state = _SEGMENT
+        return len(buf)
+
+    # ---- end ------------------------------------------------------------------------------
+
+    def _flush(self, held: str, base: int, at_special: bool = False) -> None:
+        """The segment ends here: finish or fail the call, release held text. Whitespace-only
+        metadata is framing, and so is whitespace after a call when a special token follows."""
+        end = base + len(held)
+        if self._state is _CALL:
+            self._fail_truncated(end)
+        elif held.strip(" \t\r\n") or self._state is _BODY or (
+            self._state is _AFTER and not at_special
+        ):
+            self._text(held, end)
+
+    def _finish(self, buf: str, base: int) -> None:
+        self._flush(buf, base)

@@ -134,7 +134,10 @@ class StreamParser:
             base = self._fed - len(held)
             self._fed += len(delta)
             buf = held + delta if held else delta
-            cut = self._run_ids(buf, base, token_ids) if token_ids else self._run(buf, base)
+            if token_ids:
+                cut = self._run_ids(buf, base, token_ids, len(held))
+            else:
+                cut = self._run(buf, base)
             self._held = buf[cut:] if cut < len(buf) else ""
         return events
 
@@ -156,8 +159,8 @@ class StreamParser:
 
     @property
     def held_back(self) -> int:
-        """How many characters fed so far are not yet covered by an emitted event."""
-        return self._fed - self._emitted
+        """How many characters of text are held back, undecided (framing is not text)."""
+        return len(self._held)
 
     @property
     def in_call(self) -> bool:
@@ -169,7 +172,8 @@ class StreamParser:
     def _run(self, buf: str, base: int) -> int:
         raise NotImplementedError
 
-    def _run_ids(self, buf: str, base: int, token_ids: Sequence[int]) -> int:
+    def _run_ids(self, buf: str, base: int, token_ids: Sequence[int], delta_at: int) -> int:
+        """Like ``_run``, for a delta that came with its token ids (``buf[delta_at:]``)."""
         return self._run(buf, base)
 
     def _finish(self, buf: str, base: int) -> None:
@@ -274,9 +278,9 @@ def parse(
     text: str,
     format: str,
     tools: Iterable[Tool | dict[str, Any]] | None = None,
-    *,
-    id_factory: Callable[[], str] | None = None,
+    **options: Any,
 ) -> ParseResult:
-    """Parse a whole response at once; the same rules as streaming it."""
-    parser = StreamParser(format, tools=tools, id_factory=id_factory)
+    """Parse a whole response at once; the same rules as streaming it. ``options`` go to the
+    parser (``id_factory``, and format options such as glm4's ``special_token_ids``)."""
+    parser = StreamParser(format, tools=tools, **options)
     return ParseResult.from_events(parser.feed(text) + parser.close())

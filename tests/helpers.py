@@ -1,0 +1,139 @@
+"""One helper for every parser test (after h11's ``tr()``): feed a case in given chunks while
+checking the contract's invariants after every feed, and compare chunkings."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import streamparse
+from streamparse import ParseResult, StreamParser
+
+SPECIAL_TOKENS = re.compile(r"<\|(?:assistant|observation|user|endoftext)\|>")
+
+
+def counter_ids() -> Any:
+    counter = itertools.count()
+    return lambda: f"call_{next(counter)}"
+
+
+def feed_checked(
+    text_chunks: Iterable[str],
+    fmt: str,
+    tools: Any = None,
+    *,
+    ids: Sequence[Sequence[int] | None] | None = None,
+    **options: Any,
+) -> list[Any]:
+    """Feed the chunks, asserting after every feed that hold-back is bounded and that a started
+    call's arguments were released in full; then close and assert the events tile the input."""
+    chunks = list(text_chunks)
+    parser = StreamParser(fmt, tools=tools, id_factory=counter_ids(), **options)
+    events: list[Any] = []
+    for position, chunk in enumerate(chunks):
+        token_ids = ids[position] if ids is not None else None
+        events.extend(parser.feed(chunk, token_ids) if token_ids else parser.feed(chunk))
+        assert_held_back_bounded(parser)
+    events.extend(parser.close())
+    assert parser.held_back == 0
+    assert_tiles("".join(chunks), events, fmt)
+    assert_deltas_match(events)
+    return events
+
+
+def assert_held_back_bounded(parser: StreamParser) -> None:
+    if parser._call_index is not None:  # inside a started call: everything released
+        assert parser.held_back == 0, f"a started call holds {parser.held_back} characters"
+    elif parser._call_name:  # an undeclared tool's call is held until it ends (the exception)
+        pass
+    else:
+        assert parser.held_back <= parser.hold_back_limit, (
+            f"held back {parser.held_back} > {parser.hold_back_limit}: {parser._held!r}"
+        )
+
+
+def assert_tiles(text: str, events: list[Any], fmt: str) -> None:
+    position = 0
+    for event in events:
+        start, end = event.span
+        assert start == position, f"{event!r} starts at {start}, previous ended at {position}"
+        assert end >= start, event
+        position = end
+        if event.type == "text":
+            assert_text_matches(text[start:end], event.text, fmt)
+    assert position == len(text), f"events end at {position}, input has {len(text)}"
+
+
+def assert_text_matches(source: str, text: str, fmt: str) -> None:
+    """A text event's text is its span's input, less framing (glm4: special tokens and
+    metadata-line whitespace)."""
+    if fmt != "glm4":
+        assert text == source, (source, text)
+        return
+    remaining = SPECIAL_TOKENS.sub("", source)
+    j = 0
+    for char in remaining:
+        if j < len(text) and char == text[j]:
+            j += 1
+        else:
+            assert char in " \t\r\n", f"{char!r} dropped from {source!r} (text {text!r})"
+    assert j == len(text), f"text {text!r} is not its span {source!r} less framing"
+
+
+def assert_deltas_match(events: list[Any]) -> None:
+    streamed: dict[int, list[str]] = {}
+    started = 0
+    for event in events:
+        if event.type == "tool_call_start":
+            assert event.index == started, "indexes count started calls from 0"
+            started += 1
+            streamed[event.index] = []
+        elif event.type == "tool_call_delta":
+            streamed[event.index].append(event.arguments_delta)
+        elif event.type == "tool_call_end":
+            assert "".join(streamed.pop(event.index)) == event.raw_arguments
+        elif event.type == "tool_call_error" and event.index is not None:
+            assert "".join(streamed.pop(event.index)) == event.raw
+    assert not streamed, f"calls never ended: {sorted(streamed)}"
+
+
+def comparable(result: ParseResult) -> dict[str, Any]:
+    """A parse result without ids or spans, for comparing chunkings."""
+    return {
+        "content": result.content,
+        "tool_calls": [(c.index, c.name, c.arguments, c.raw_arguments) for c in result.tool_calls],
+        "errors": [(e.index, e.name, e.raw, e.message) for e in result.errors],
+    }
+
+
+def parse_chunks(chunks: Iterable[str], fmt: str, tools: Any = None, **options: Any) -> ParseResult:
+    return ParseResult.from_events(feed_checked(chunks, fmt, tools, **options))
+
+
+def split_at(text: str, cuts: Iterable[int]) -> list[str]:
+    points = sorted({min(max(c, 0), len(text)) for c in cuts})
+    edges = [0, *points, len(text)]
+    return [text[a:b] for a, b in zip(edges, edges[1:])]
+
+
+def chunkings(text: str, seed: int = 0, random_splits: int = 3) -> list[list[str]]:
+    """Whole, per character, with empty deltas between characters, and random cuts."""
+    rng = random.Random(seed)
+    result = [[text], list(text), [piece for char in text for piece in (char, "")]]
+    for _ in range(random_splits):
+        count = rng.randint(1, max(1, len(text) // 3))
+        result.append(split_at(text, [rng.randint(0, len(text)) for _ in range(count)]))
+    return result
+
+
+def check_case(text: str, fmt: str, tools: Any = None, **options: Any) -> ParseResult:
+    """Parse ``text`` whole, per character and at random cuts; all must agree. Returns the
+    one-shot result."""
+    whole = streamparse.parse(text, fmt, tools=tools, **options)
+    expected = comparable(whole)
+    for chunks in chunkings(text):
+        assert comparable(parse_chunks(chunks, fmt, tools, **options)) == expected, chunks
+    return whole

@@ -1,0 +1,76 @@
+"""The contract's invariants as hypothesis properties, for every format.
+
+Each run feeds a response in random chunks through ``feed_checked``, which asserts after every
+feed that hold-back is bounded and a started call's arguments were released in full, and after
+``close()`` that the events tile the input and argument deltas concatenate to the raw arguments.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import streamparse
+from helpers import comparable, parse_chunks
+from strategies import (
+    TOOLS,
+    cuts_for,
+    glm4_responses,
+    qwen2_responses,
+    soups,
+    split_with_empties,
+)
+
+import os
+
+SCALE = 10 if os.environ.get("STREAMPARSE_HYPOTHESIS") == "thorough" else 1
+SETTINGS = settings(
+    max_examples=300 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+RESPONSES = {"qwen2": qwen2_responses, "glm4": glm4_responses}
+
+
+def _expected(result: streamparse.ParseResult) -> dict:
+    return comparable(result)
+
+
+@SETTINGS
+@given(data=st.data(), fmt=st.sampled_from(["qwen2", "glm4"]))
+def test_well_formed_responses_parse_to_what_was_written(data, fmt):
+    text, case = data.draw(RESPONSES[fmt]())
+    cuts = data.draw(cuts_for(text))
+    streamed = parse_chunks(split_with_empties(text, cuts), fmt, case["tools"])
+    assert _expected(streamed) == case["expected"]
+    assert _expected(streamparse.parse(text, fmt, case["tools"])) == case["expected"]
+
+
+@SETTINGS
+@given(data=st.data(), fmt=st.sampled_from(["qwen2", "glm4"]), declared=st.booleans())
+def test_any_chunking_of_any_text_gives_the_one_shot_result(data, fmt, declared):
+    text = data.draw(soups)
+    tools = TOOLS if declared else None
+    cuts = data.draw(cuts_for(text))
+    one_shot = streamparse.parse(text, fmt, tools)
+    assert _expected(parse_chunks(split_with_empties(text, cuts), fmt, tools)) == _expected(one_shot)
+
+
+@settings(max_examples=100 * SCALE, deadline=None)
+@given(data=st.data(), fmt=st.sampled_from(["qwen2", "glm4"]))
+def test_one_character_at_a_time_with_empty_deltas(data, fmt):
+    text = data.draw(soups | RESPONSES[fmt]().map(lambda pair: pair[0]))
+    chunks = [piece for char in text for piece in (char, "")]
+    one_shot = streamparse.parse(text, fmt, TOOLS)
+    assert _expected(parse_chunks(chunks, fmt, TOOLS)) == _expected(one_shot)
+
+
+@settings(max_examples=100 * SCALE, deadline=None)
+@given(data=st.data(), fmt=st.sampled_from(["qwen2", "glm4"]))
+def test_truncating_a_response_anywhere_never_raises_and_never_completes_a_cut_call(data, fmt):
+    text, case = data.draw(RESPONSES[fmt]())
+    cut = data.draw(st.integers(0, len(text)))
+    prefix = text[:cut]
+    result = parse_chunks(split_with_empties(prefix, data.draw(cuts_for(prefix))), fmt, case["tools"])
+    # every completed call in the prefix is one of the calls written, complete
+    written = {(name, raw) for _, name, _, raw in case["expected"]["tool_calls"]}
+    for call in result.tool_calls:
+        assert (call.name, call.raw_arguments) in written
