@@ -1,0 +1,104 @@
+"""Golden cases for every rule of the spec's ``qwen2`` format. Each case is checked whole, one
+character at a time, with empty deltas and at random cuts (``check_case``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import check_case
+
+SEED_TOOLS = [
+    {"type": "function", "function": {"name": "get_current_weather", "description": "Get the current weather",
+     "parameters": {"type": "object", "properties": {"location": {"type": "string"},
+                    "format": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+                    "required": ["location", "format"]}}},
+    {"type": "function", "function": {"name": "calculate_gpa",
+     "description": "Calculate the Grade Point Average (GPA) based on grades and credit hours",
+     "parameters": {"type": "object", "properties": {"grades": {"type": "array", "items": {"type": "string"}},
+                    "hours": {"type": "array", "items": {"type": "integer"}}}, "required": ["grades", "hours"]}}},
+]
+NAMED_TOOLS = SEED_TOOLS + [{"name": "github.create-issue"}, {"name": "get_weather_v2"}, {"name": "天气查询"}]
+
+SPEC_EXAMPLE = (
+    "Thought: I need the weather and the GPA.\n"
+    "Action: get_current_weather\n"
+    'Action Input: {"location": "Boston, MA", "format": "celsius"}\n'
+    "Action: calculate_gpa\n"
+    'Action Input: {"grades": ["A", "B"], "hours": [3, 4]}'
+)
+
+# (id, text, tools, content, [(name, arguments)], [(index, name, message part, raw)])
+CASES = [
+    ("spec-example", SPEC_EXAMPLE, SEED_TOOLS, "Thought: I need the weather and the GPA.\n",
+     [("get_current_weather", {"location": "Boston, MA", "format": "celsius"}),
+      ("calculate_gpa", {"grades": ["A", "B"], "hours": [3, 4]})], []),
+    ("call-at-stream-start", 'Action: get_weather_v2\nAction Input: {"a": 1}', NAMED_TOOLS, "",
+     [("get_weather_v2", {"a": 1})], []),
+    ("indented-header", 'Hi\n  Action: get_weather_v2\n\tAction Input:   {"a": 1}', NAMED_TOOLS, "Hi\n",
+     [("get_weather_v2", {"a": 1})], []),
+    ("action-mid-line-is-text", 'We said Action: get_weather_v2\nAction Input: {"a": 1}', NAMED_TOOLS,
+     'We said Action: get_weather_v2\nAction Input: {"a": 1}', [], []),
+    ("name-with-dots-and-hyphens", 'Action: github.create-issue\nAction Input: {"title": "x"}', NAMED_TOOLS,
+     "", [("github.create-issue", {"title": "x"})], []),
+    ("cjk-name", 'Action: 天气查询\nAction Input: {"城市": "北京"}', NAMED_TOOLS, "",
+     [("天气查询", {"城市": "北京"})], []),
+    ("name-is-stripped", 'Action:   get_weather_v2  \r\nAction Input: {}', NAMED_TOOLS, "",
+     [("get_weather_v2", {})], []),
+    ("action-without-input-is-text", "Action: get_weather_v2\nI changed my mind.", NAMED_TOOLS,
+     "Action: get_weather_v2\nI changed my mind.", [], []),
+    ("action-then-action", 'Action: a\nAction: get_weather_v2\nAction Input: {}', NAMED_TOOLS,
+     "Action: a\n", [("get_weather_v2", {})], []),
+    ("strings-with-braces-quotes-escapes",
+     'Action: get_weather_v2\nAction Input: {"a": "}", "b": "\\"}{", "c": {"d": [1, {"e": "\\\\"}]}}',
+     NAMED_TOOLS, "", [("get_weather_v2", {"a": "}", "b": '"}{', "c": {"d": [1, {"e": "\\"}]}})], []),
+    ("unicode-arguments", 'Action: get_weather_v2\nAction Input: {"city": "北京🙂", "u": "\\u00e9"}',
+     NAMED_TOOLS, "", [("get_weather_v2", {"city": "北京🙂", "u": "é"})], []),
+    ("whitespace-between-calls-goes-to-header",
+     'Action: get_weather_v2\nAction Input: {}\n\n  Action: calculate_gpa\nAction Input: {"grades": [], "hours": []}',
+     NAMED_TOOLS, "", [("get_weather_v2", {}), ("calculate_gpa", {"grades": [], "hours": []})], []),
+    ("whitespace-after-call-goes-to-text", 'Action: get_weather_v2\nAction Input: {}\nFinal Answer: 42',
+     NAMED_TOOLS, "\nFinal Answer: 42", [("get_weather_v2", {})], []),
+    ("string-arguments-are-an-error", 'Action: get_weather_v2\nAction Input: "Boston"\nDone.', NAMED_TOOLS,
+     "\nDone.", [], [(0, "get_weather_v2", "must be a JSON object", '"Boston"')]),
+    ("array-arguments-are-an-error", "Action: get_weather_v2\nAction Input: [1, 2]", NAMED_TOOLS,
+     "", [], [(0, "get_weather_v2", "must be a JSON object", "[1, 2]")]),
+    ("none-arguments-are-an-error", "Action: get_weather_v2\nAction Input: None\n", NAMED_TOOLS,
+     "\n", [], [(0, "get_weather_v2", "must be a JSON object", "None")]),
+    ("single-quotes-are-invalid", "Action: get_weather_v2\nAction Input: {'a': 1}", NAMED_TOOLS,
+     "", [], [(0, "get_weather_v2", "invalid JSON", "{'a': 1}")]),
+    ("trailing-comma-is-invalid", 'Action: get_weather_v2\nAction Input: {"a": 1,}', NAMED_TOOLS,
+     "", [], [(0, "get_weather_v2", "invalid JSON", '{"a": 1,}')]),
+    ("nan-is-invalid", 'Action: get_weather_v2\nAction Input: {"a": NaN}', NAMED_TOOLS,
+     "", [], [(0, "get_weather_v2", "invalid JSON", '{"a": NaN}')]),
+    ("unbalanced-at-end", 'Action: get_weather_v2\nAction Input: {"a": [1, 2}', NAMED_TOOLS,
+     "", [], [(0, "get_weather_v2", "truncated", '{"a": [1, 2}')]),
+    ("unknown-tool", 'Action: send_email\nAction Input: {"to": "x"}\nThen text.', NAMED_TOOLS,
+     "\nThen text.", [], [(None, "send_email", "unknown tool", '{"to": "x"}')]),
+    ("any-name-without-tools", 'Action: send_email\nAction Input: {"to": "x"}', None, "",
+     [("send_email", {"to": "x"})], []),
+    ("text-after-last-call", 'Action: get_weather_v2\nAction Input: {}\nFinal Answer: It is sunny.',
+     NAMED_TOOLS, "\nFinal Answer: It is sunny.", [("get_weather_v2", {})], []),
+    ("observation-line-is-text", 'Action: get_weather_v2\nAction Input: {}\nObservation: 20C',
+     NAMED_TOOLS, "\nObservation: 20C", [("get_weather_v2", {})], []),
+    ("truncated-header", "Thought: x\nAction: get_weather_v2\nAction Input:", NAMED_TOOLS,
+     "Thought: x\n", [], [(None, "get_weather_v2", "truncated", "")]),
+    ("partial-header-at-end-is-text", "Thought: x\nAction: get_weather_v2\nAction Inp", NAMED_TOOLS,
+     "Thought: x\nAction: get_weather_v2\nAction Inp", [], []),
+    ("empty-name-is-text", "Action:\nAction Input: {}", NAMED_TOOLS, "Action:\nAction Input: {}", [], []),
+    ("arguments-on-next-line-are-an-error", 'Action: get_weather_v2\nAction Input:\n{"a": 1}', NAMED_TOOLS,
+     '\n{"a": 1}', [], [(0, "get_weather_v2", "must be a JSON object", "")]),
+    ("header-longer-than-hold-back-is-text", "Action: " + "x" * 200 + "\nAction Input: {}", None,
+     "Action: " + "x" * 200 + "\nAction Input: {}", [], []),
+]
+
+
+@pytest.mark.parametrize(("text", "tools", "content", "calls", "errors"),
+                         [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_golden(text, tools, content, calls, errors):
+    result = check_case(text, "qwen2", tools)
+    assert result.content == content
+    assert [(c.name, c.arguments) for c in result.tool_calls] == calls
+    assert len(result.errors) == len(errors), result.errors
+    for error, (index, name, message, raw) in zip(result.errors, errors):
+        assert (error.index, error.name, error.raw) == (index, name, raw)
+        assert message in error.message
