@@ -15,20 +15,23 @@ Span = tuple[int, int]
 
 
 class _Event(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """Every event has a ``type`` first and a ``span`` last: ``(start, end)`` character offsets
+    into the concatenated stream. In emission order, events tile the stream."""
 
-    span: Span
-    """``(start, end)`` character offsets into the concatenated stream; events tile it."""
+    model_config = ConfigDict(frozen=True)
 
     @classmethod
     def _build(cls, **values: Any) -> Any:
         event = object.__new__(cls)
-        values["type"] = cls.model_fields["type"].default
-        object.__setattr__(event, "__dict__", values)
-        object.__setattr__(event, "__pydantic_fields_set__", set(values))
+        object.__setattr__(event, "__dict__", {"type": cls._type, **values})
+        object.__setattr__(event, "__pydantic_fields_set__", set(cls.model_fields))
         object.__setattr__(event, "__pydantic_extra__", None)
         object.__setattr__(event, "__pydantic_private__", None)
         return event
+
+
+def _type_of(cls: type[_Event]) -> str:
+    return cls.model_fields["type"].default  # type: ignore[no-any-return]
 
 
 class TextEvent(_Event):
@@ -37,6 +40,7 @@ class TextEvent(_Event):
 
     type: Literal["text"] = "text"
     text: str
+    span: Span
 
 
 class ToolCallStart(_Event):
@@ -46,6 +50,7 @@ class ToolCallStart(_Event):
     index: int
     id: str
     name: str
+    span: Span
 
 
 class ToolCallDelta(_Event):
@@ -54,6 +59,7 @@ class ToolCallDelta(_Event):
     type: Literal["tool_call_delta"] = "tool_call_delta"
     index: int
     arguments_delta: str
+    span: Span
 
 
 class ToolCallEnd(_Event):
@@ -65,6 +71,7 @@ class ToolCallEnd(_Event):
     name: str
     arguments: dict[str, Any]
     raw_arguments: str
+    span: Span
 
 
 class ToolCallError(_Event):
@@ -76,7 +83,11 @@ class ToolCallError(_Event):
     name: str | None
     raw: str
     message: str
+    span: Span
 
+
+for _cls in (TextEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError):
+    _cls._type = _type_of(_cls)  # type: ignore[attr-defined]
 
 Event = Annotated[
     Union[TextEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError],

@@ -1,0 +1,112 @@
+"""``streamparse demo``: stream realistic responses through the parsers and show events arrive.
+
+Deltas are token-sized: the text is split the way BPE tokenizers pre-split it (a word with its
+leading space, a run of punctuation, one CJK character, ...), which is close to what an engine
+emits per token without needing a tokenizer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections.abc import Iterator
+from typing import TextIO
+
+from .parser import StreamParser
+
+TOKEN_LIKE = re.compile(
+    r"'(?:s|t|re|ve|m|ll|d)| ?[A-Za-z]+| ?[0-9]| ?[\u3400-\u9fff]| ?[^\sA-Za-z0-9\u3400-\u9fff]+\n*|\s*\n+|\s+"
+)
+
+DEMO_TOOLS = [
+    {"type": "function", "function": {
+        "name": "get_current_weather", "description": "Get the current weather",
+        "parameters": {"type": "object", "properties": {
+            "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
+            "format": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+            "required": ["location", "format"]}}},
+    {"type": "function", "function": {
+        "name": "calculate_gpa",
+        "description": "Calculate the Grade Point Average (GPA) based on grades and credit hours",
+        "parameters": {"type": "object", "properties": {
+            "grades": {"type": "array", "items": {"type": "string"}},
+            "hours": {"type": "array", "items": {"type": "integer"}}},
+            "required": ["grades", "hours"]}}},
+]
+
+DEMOS = [
+    ("qwen2", "Qwen2, ReAct prompt, two actions in one reply", (
+        "Thought: The user wants the weather in Boston and their GPA. I can call both tools.\n"
+        "Action: get_current_weather\n"
+        'Action Input: {"location": "Boston, MA", "format": "celsius"}\n'
+        "Action: calculate_gpa\n"
+        'Action Input: {"grades": ["A", "B", "A-"], "hours": [3, 4, 3]}\n'
+    )),
+    ("qwen2", "Qwen2, a call to a tool that was not offered, then a final answer", (
+        "Thought: 我需要发邮件。\n"
+        "Action: send_email\n"
+        'Action Input: {"to": "li@example.com", "body": "会议改到 3 点 \\"准时\\""}\n'
+        "Final Answer: I could not send the email: that tool is not available."
+    )),
+    ("glm4", "GLM-4, two calls separated by <|assistant|> (special tokens kept, as vLLM emits them)", (
+        ' get_current_weather\n{"location": "北京", "format": "celsius"} <|assistant|> calculate_gpa\n'
+        '{"grades": ["A", "B"], "hours": [3, 4]} <|observation|>'
+    )),
+    ("glm4", "GLM-4, a plain reply", "\n北京今天晴，最高气温 22°C。Tomorrow looks similar."),
+]
+
+
+def token_like_deltas(text: str) -> list[str]:
+    return TOKEN_LIKE.findall(text)
+
+
+def _events_for(fmt: str, text: str) -> Iterator[object]:
+    parser = StreamParser(fmt, tools=DEMO_TOOLS)
+    for delta in token_like_deltas(text):
+        yield from parser.feed(delta)
+        yield None  # a delta boundary, for pacing
+    yield from parser.close()
+
+
+def run_demo(out: TextIO = sys.stdout, delay: float = 0.0, color: bool = False) -> None:
+    def paint(code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+    for fmt, title, text in DEMOS:
+        deltas = token_like_deltas(text)
+        out.write(paint("1", f"== {fmt}: {title} ({len(deltas)} deltas) ==") + "\n")
+        at_line_start = True
+        for event in _events_for(fmt, text):
+            if event is None:
+                out.flush()
+                if delay:
+                    time.sleep(delay)
+                continue
+            kind = event.type  # type: ignore[attr-defined]
+            if kind == "text":
+                if event.text:  # type: ignore[attr-defined]
+                    out.write(event.text)  # type: ignore[attr-defined]
+                    at_line_start = event.text.endswith("\n")  # type: ignore[attr-defined]
+                continue
+            if kind == "tool_call_delta":
+                out.write(paint("36", event.arguments_delta))  # type: ignore[attr-defined]
+                at_line_start = False
+                continue
+            if not at_line_start:
+                out.write("\n")
+            if kind == "tool_call_start":
+                out.write(paint("36", f"  >> call #{event.index} {event.name}  ") + "args: ")  # type: ignore[attr-defined]
+                at_line_start = False
+                continue
+            if kind == "tool_call_end":
+                args = json.dumps(event.arguments, ensure_ascii=False)  # type: ignore[attr-defined]
+                out.write(paint("32", f"  ok call #{event.index} {event.name} complete: {args}") + "\n")  # type: ignore[attr-defined]
+            elif kind == "tool_call_error":
+                where = "never started" if event.index is None else f"call #{event.index}"  # type: ignore[attr-defined]
+                out.write(paint("31", f"  !! error ({where}, {event.name}): {event.message}; raw {event.raw!r}") + "\n")  # type: ignore[attr-defined]
+            at_line_start = True
+        if not at_line_start:
+            out.write("\n")
+        out.write("\n")
