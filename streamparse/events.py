@@ -22,12 +22,22 @@ class _Event(BaseModel):
 
     @classmethod
     def _build(cls, **values: Any) -> Any:
-        event = object.__new__(cls)
-        object.__setattr__(event, "__dict__", {"type": cls._type, **values})
-        object.__setattr__(event, "__pydantic_fields_set__", set(cls.model_fields))
-        object.__setattr__(event, "__pydantic_extra__", None)
-        object.__setattr__(event, "__pydantic_private__", None)
-        return event
+        """Construct without validation (parser-internal: the values are known to be right)."""
+        return _construct(cls, {"type": cls._type, **values})  # type: ignore[attr-defined]
+
+
+_set = object.__setattr__
+
+
+def _construct(cls: type[_Event], values: dict[str, Any]) -> Any:
+    """``values`` must hold every field, ``type`` first. Shares one fields-set per class: every
+    field is set, and pydantic copies the set before it would ever change it."""
+    event = object.__new__(cls)
+    _set(event, "__dict__", values)
+    _set(event, "__pydantic_fields_set__", cls._all_fields)  # type: ignore[attr-defined]
+    _set(event, "__pydantic_extra__", None)
+    _set(event, "__pydantic_private__", None)
+    return event
 
 
 def _type_of(cls: type[_Event]) -> str:
@@ -88,6 +98,7 @@ class ToolCallError(_Event):
 
 for _cls in (TextEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError):
     _cls._type = _type_of(_cls)  # type: ignore[attr-defined]
+    _cls._all_fields = set(_cls.model_fields)  # type: ignore[attr-defined]
 
 Event = Annotated[
     Union[TextEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError],

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 from .errors import ParserClosedError, UnknownFormatError
 from .events import (
+    _construct,
     Event,
     ParseResult,
     TextEvent,
@@ -212,20 +213,21 @@ class StreamParser:
         """The next raw characters of the open call's arguments."""
         self._call_parts.append(piece)
         if self._call_index is not None:
-            self._events.append(
-                ToolCallDelta._build(
-                    index=self._call_index, arguments_delta=piece, span=(self._emitted, end)
-                )
-            )
+            self._events.append(_construct(ToolCallDelta, {
+                "type": "tool_call_delta",
+                "index": self._call_index,
+                "arguments_delta": piece,
+                "span": (self._emitted, end),
+            }))
             self._emitted = end
 
     def _scan_call(self, buf: str, i: int, base: int) -> int:
         """Stream the open call's JSON arguments from ``buf[i:]``; return where they end, or -1
-        when ``buf`` ends first (everything consumed)."""
+        when ``buf`` ends first (everything consumed). The hot path: kept flat on purpose."""
         end = self._scanner.scan(buf, i)
         stop = len(buf) if end < 0 else end
         if stop > i:
-            self._call_piece(buf[i:stop] if i or stop < len(buf) else buf, base + stop)
+            self._call_piece(buf[i:stop], base + stop)
         if end >= 0:
             self._close_call(base + end)
         return end
