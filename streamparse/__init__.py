@@ -13,12 +13,21 @@ from .events import (
     ToolCallStart,
 )
 from .parser import StreamParser, formats, parse
+from .prompts import (
+    PromptError,
+    prompt_formats,
+    render_assistant_calls,
+    render_prompt,
+    render_tool_results,
+    render_tools,
+)
 from .tools import Tool
 
 __all__ = [
     "Event",
     "ParseResult",
     "ParserClosedError",
+    "PromptError",
     "StreamParser",
     "StreamparseError",
     "TextEvent",
@@ -32,4 +41,9 @@ __all__ = [
     "UnknownFormatError",
     "formats",
     "parse",
+    "prompt_formats",
+    "render_assistant_calls",
+    "render_prompt",
+    "render_tool_results",
+    "render_tools",
 ]

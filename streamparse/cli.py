@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import StreamparseError
 from .parser import StreamParser, formats
+from .prompts import prompt_formats
 
 
 def _read_json(path: str, what: str) -> Any:
@@ -52,11 +53,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_prompt(args: argparse.Namespace) -> int:
-    from .prompts import render_prompt
+    from .prompts import prompt_from_files
 
-    tools = _read_json(args.tools, "tools file") if args.tools else None
-    messages = _read_json(args.messages, "messages file") if args.messages else []
-    sys.stdout.write(render_prompt(args.format, tools, messages))
+    text = prompt_from_files(
+        args.format,
+        args.tools,
+        args.messages,
+        add_generation_prompt=not args.no_generation_prompt,
+        variant=args.variant,
+    )
+    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    sys.stdout.write(text)
     return 0
 
 
@@ -79,9 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_cmd_demo)
 
     prompt = commands.add_parser("prompt", help="render a conversation into the model's prompt")
-    prompt.add_argument("--format", required=True, choices=formats())
-    prompt.add_argument("--tools", help="JSON file with a list of tool definitions")
-    prompt.add_argument("--messages", help="JSON file with OpenAI-style messages")
+    prompt.add_argument("--format", required=True, choices=prompt_formats())
+    prompt.add_argument("--tools", required=True,
+                        help="JSON file: a list of tools, or a request body with 'tools'; - for stdin")
+    prompt.add_argument("--messages", help="JSON file: OpenAI-style messages, or a request body")
+    prompt.add_argument("--variant", help="glm4: official (default) or llamafactory")
+    prompt.add_argument("--no-generation-prompt", action="store_true")
     prompt.set_defaults(run=_cmd_prompt)
     return cli
 

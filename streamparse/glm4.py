@@ -131,8 +131,8 @@ class Glm4Parser(StreamParser):
                 return token.end()
             if n - start < _LONGEST_SPECIAL and _is_special_prefix(buf[start:]):
                 return self._hold(buf, i)
-            return self._to_body(i)
-        if char == "\n":  # empty metadata: a plain reply, its metadata line is framing
+            # not a special token: a declared name may still start with "<"
+        elif char == "\n":  # empty metadata: a plain reply, its metadata line is framing
             self._state = _BODY
             return start + 1
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import jinja2
 import pytest
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -37,7 +36,9 @@ WEATHER = {
                 "format": {
                     "type": "string",
                     "enum": ["celsius", "fahrenheit"],
-                    "description": "The temperature unit to use. Infer this from the users location.",
+                    "description": (
+                        "The temperature unit to use. Infer this from the users location."
+                    ),
                 },
             },
             "required": ["location", "format"],
@@ -52,8 +53,12 @@ GPA = {
         "parameters": {
             "type": "object",
             "properties": {
-                "grades": {"type": "array", "items": {"type": "string"}, "description": "The grades"},
-                "hours": {"type": "array", "items": {"type": "integer"}, "description": "The credit hours"},
+                "grades": {
+                    "type": "array", "items": {"type": "string"}, "description": "The grades"
+                },
+                "hours": {
+                    "type": "array", "items": {"type": "integer"}, "description": "The credit hours"
+                },
             },
             "required": ["grades", "hours"],
         },
@@ -159,7 +164,10 @@ def test_glm4_tools_golden() -> None:
 
 def test_glm4_tools_keep_non_ascii_and_key_order() -> None:
     tool = {"type": "function", "function": {
-        "parameters": {"type": "object", "properties": {}}, "name": "天气", "description": "查询“天气”"}}
+        "parameters": {"type": "object", "properties": {}},
+        "name": "天气",
+        "description": "查询“天气”",
+    }}
     text = render_tools("glm4", [tool])
     assert '"name": "天气"' in text and '"description": "查询“天气”"' in text
     assert text.index('"parameters"') < text.index('"name"')
@@ -306,14 +314,17 @@ QWEN2_CHAT_TEMPLATE = (
      {"role": "user", "content": "c"}, {"role": "system", "content": "late system"}],
 ])
 @pytest.mark.parametrize("add_generation_prompt", [True, False])
-def test_qwen2_plain_chat_is_qwen2s_chatml_template(messages: list, add_generation_prompt: bool) -> None:
+def test_qwen2_plain_chat_is_qwen2s_chatml_template(
+    messages: list, add_generation_prompt: bool
+) -> None:
     env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
     expected = env.from_string(QWEN2_CHAT_TEMPLATE).render(
         messages=messages, add_generation_prompt=add_generation_prompt
     )
     if not messages:  # the template renders nothing at all for no messages; we keep the system
         expected = "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n" + expected
-    assert render_prompt("qwen2", None, messages, add_generation_prompt=add_generation_prompt) == expected
+    ours = render_prompt("qwen2", None, messages, add_generation_prompt=add_generation_prompt)
+    assert ours == expected
 
 
 def test_tool_models_and_dict_forms_render_alike() -> None:
@@ -423,8 +434,6 @@ def test_results_errors() -> None:
 def test_errors_are_value_errors() -> None:
     assert issubclass(PromptError, ValueError)
     assert issubclass(PromptError, streamparse.StreamparseError)
-    with pytest.raises(jinja2.TemplateError):  # keep jinja2 imported for the env above
-        raise jinja2.TemplateError("x")
 
 
 # ---- the CLI helper -----------------------------------------------------------------------

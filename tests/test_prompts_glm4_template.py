@@ -103,7 +103,9 @@ SEED_TOOLS = [
                 "format": {
                     "type": "string",
                     "enum": ["celsius", "fahrenheit"],
-                    "description": "The temperature unit to use. Infer this from the users location.",
+                    "description": (
+                        "The temperature unit to use. Infer this from the users location."
+                    ),
                 },
             },
             "required": ["location", "format"],
@@ -115,8 +117,12 @@ SEED_TOOLS = [
         "parameters": {
             "type": "object",
             "properties": {
-                "grades": {"type": "array", "items": {"type": "string"}, "description": "The grades"},
-                "hours": {"type": "array", "items": {"type": "integer"}, "description": "The credit hours"},
+                "grades": {
+                    "type": "array", "items": {"type": "string"}, "description": "The grades"
+                },
+                "hours": {
+                    "type": "array", "items": {"type": "integer"}, "description": "The credit hours"
+                },
             },
             "required": ["grades", "hours"],
         },
@@ -159,7 +165,10 @@ NESTED_TOOLS = [
                     "type": "array",
                     "items": {
                         "type": "object",
-                        "properties": {"name": {"type": "string"}, "color": {"type": ["string", "null"]}},
+                        "properties": {
+                            "name": {"type": "string"},
+                            "color": {"type": ["string", "null"]},
+                        },
                     },
                 },
                 "body": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
@@ -207,7 +216,9 @@ CONVERSATIONS = {
     "one call and its result": [
         {"role": "user", "content": "What's the weather like in Boston?"},
         {"role": "assistant", "content": None,
-         "tool_calls": [call("get_current_weather", {"location": "Boston, MA", "format": "celsius"})]},
+         "tool_calls": [
+             call("get_current_weather", {"location": "Boston, MA", "format": "celsius"})
+         ]},
         {"role": "tool", "tool_call_id": "call_0", "content": '{"temperature": 22, "sky": "晴"}'},
     ],
     "two calls, results, answer, next question": [

@@ -3,7 +3,6 @@ streamed in random chunks (through tests/helpers.py, which also checks the strea
 
 from __future__ import annotations
 
-import string
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 
 import streamparse
 from streamparse.prompts import render_assistant_calls, render_prompt
-from tests.helpers import parse_chunks, split_at
+from helpers import parse_chunks, split_at
 
 FORMATS = ["qwen2", "glm4"]
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -149,3 +148,15 @@ def test_prompt_ends_where_the_rendered_calls_begin(fmt: str, data: st.DataObjec
     reply = render_assistant_calls(fmt, openai_calls(pairs))
     assert whole.startswith(before)
     assert whole[len(before):].startswith(reply)
+
+
+def test_qwen2_long_names_need_declared_tools() -> None:
+    """Documented limit: without declared tools the Action header must fit the hold-back."""
+    from streamparse.parser import MIN_HOLD_BACK
+
+    longest = MIN_HOLD_BACK - len("Action: \nAction Input: ")  # 105
+    for length, found in ((longest, True), (longest + 1, False)):
+        text = render_assistant_calls("qwen2", [{"name": "a" * length, "arguments": {}}])
+        assert bool(streamparse.parse(text, "qwen2").tool_calls) is found
+        tools = [{"name": "a" * length}]
+        assert streamparse.parse(text, "qwen2", tools=tools).tool_calls

@@ -17,6 +17,7 @@ prompt in Qwen2's ChatML frame). See ``docs/prompts.md``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import Any
@@ -35,6 +36,7 @@ __all__ = [
     "Message",
     "PromptError",
     "prompt_formats",
+    "prompt_from_files",
     "render_assistant_calls",
     "render_prompt",
     "render_tool_results",
@@ -52,7 +54,8 @@ def _format(name: str) -> ModuleType:
         return _FORMATS[name]
     except (KeyError, TypeError):
         known = ", ".join(repr(n) for n in prompt_formats())
-        raise UnknownFormatError(f"unknown prompt format {name!r}; known formats: {known}") from None
+        message = f"unknown prompt format {name!r}; known formats: {known}"
+        raise UnknownFormatError(message) from None
 
 
 def render_tools(format: str, tools: ToolsArg, *, variant: str | None = None) -> str:
@@ -117,4 +120,50 @@ def render_prompt(
         to_messages(messages),
         add_generation_prompt=add_generation_prompt,
         variant=variant,
+    )
+
+
+def _load_json(path: str, key: str) -> Any:
+    """A JSON file's list, or the ``key`` member of an object (an OpenAI request body)."""
+    try:
+        if path == "-":
+            import sys
+
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
+    except OSError as exc:
+        raise PromptError(f"cannot read {key} file {path!r}: {exc.strerror or exc}") from None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise PromptError(f"{key} file {path!r} is not valid JSON: {exc}") from None
+    if isinstance(value, Mapping) and key in value:
+        value = value[key]
+    if not isinstance(value, list):
+        raise PromptError(
+            f"{key} file {path!r} must hold a JSON list (or an object with a {key!r} list)"
+        )
+    return value
+
+
+def prompt_from_files(
+    format: str,
+    tools_path: str | None,
+    messages_path: str | None = None,
+    *,
+    add_generation_prompt: bool = True,
+    variant: str | None = None,
+) -> str:
+    """``render_prompt`` for JSON files, for ``streamparse prompt``: ``tools_path`` holds a list
+    of tools, ``messages_path`` a list of OpenAI-style messages (either may instead hold an
+    OpenAI request body with a ``tools``/``messages`` member; ``-`` reads stdin). Raises
+    :class:`PromptError` (or ``ToolDefinitionError``/``UnknownFormatError``) with a message fit
+    to print."""
+    _format(format)
+    tools = _load_json(tools_path, "tools") if tools_path is not None else None
+    messages = _load_json(messages_path, "messages") if messages_path is not None else []
+    return render_prompt(
+        format, tools, messages, add_generation_prompt=add_generation_prompt, variant=variant
     )

@@ -48,7 +48,17 @@ class Message(BaseModel):
 # ---- tools --------------------------------------------------------------------------------
 
 
-def tool_entries(tools: Iterable[Tool | dict[str, Any]] | None) -> list[tuple[Tool, dict[str, Any]]]:
+def materialize(tools: Any) -> Any:
+    """``tools`` as a list (so it can be tested for emptiness and read twice); a dict or string
+    is passed through for :func:`~streamparse.tools.normalize_tools` to reject by name."""
+    if tools is None or isinstance(tools, (str, bytes, Mapping)):
+        return tools
+    return list(tools)
+
+
+def tool_entries(
+    tools: Iterable[Tool | dict[str, Any]] | None,
+) -> list[tuple[Tool, dict[str, Any]]]:
     """Validate ``tools`` (raising :class:`~streamparse.ToolDefinitionError` naming the bad entry)
     and pair each :class:`Tool` with the function dict to show the model.
 
@@ -58,7 +68,7 @@ def tool_entries(tools: Iterable[Tool | dict[str, Any]] | None) -> list[tuple[To
     """
     if tools is None:
         return []
-    tools = list(tools) if not isinstance(tools, (str, bytes, dict)) else tools
+    tools = materialize(tools)
     models = normalize_tools(tools) or []
     entries = []
     for entry, model in zip(tools, models, strict=True):
@@ -83,7 +93,10 @@ def dump_json(value: Any, where: str, **options: Any) -> str:
     try:
         return json.dumps(value, ensure_ascii=False, allow_nan=False, **options)
     except (TypeError, ValueError) as exc:
-        raise PromptError(f"{where} cannot be written as JSON: {exc}") from None
+        reason = str(exc)
+        if "Out of range float" in reason:
+            reason = "NaN and Infinity are not JSON"
+        raise PromptError(f"{where} cannot be written as JSON: {reason}") from None
 
 
 def text_of(content: Any, where: str) -> str:
@@ -101,7 +114,9 @@ def text_of(content: Any, where: str) -> str:
                     pieces.append(text)
                     continue
             kind = part.get("type") if isinstance(part, Mapping) else type(part).__name__
-            raise PromptError(f"{where}[{i}]: only text content parts can be rendered, not {kind!r}")
+            raise PromptError(
+                f"{where}[{i}]: only text content parts can be rendered, not {kind!r}"
+            )
         return "".join(pieces)
     raise PromptError(
         f"{where} must be a string, None or a list of text parts, not {type(content).__name__}"
@@ -149,7 +164,10 @@ def to_call(item: Any, where: str) -> Call:
                 f"not {type(item).__name__}"
             )
         arguments = raw if raw is not None else getattr(item, "arguments", None)
-        return Call(name=_call_name(name, where), arguments=arguments_text(arguments, f"{where}.arguments"))
+        return Call(
+            name=_call_name(name, where),
+            arguments=arguments_text(arguments, f"{where}.arguments"),
+        )
     function: Any = item
     at = where
     if "function" in item:
@@ -194,7 +212,9 @@ def to_messages(messages: Iterable[Any] | None) -> list[Message]:
     if messages is None:
         return []
     if isinstance(messages, (str, bytes, Mapping)):
-        raise PromptError(f"messages must be a list of message dicts, not a {type(messages).__name__}")
+        raise PromptError(
+            f"messages must be a list of message dicts, not a {type(messages).__name__}"
+        )
     result = []
     for i, item in enumerate(messages):
         where = f"messages[{i}]"

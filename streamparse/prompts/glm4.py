@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..tools import Tool
-from ._common import Call, Message, PromptError, dump_json, tool_entries
+from ._common import Call, Message, PromptError, dump_json, materialize, tool_entries
 
 PREFIX = "[gMASK]<sop>"
 GENERATION_PROMPT = "<|assistant|>"
@@ -117,7 +117,7 @@ def render_prompt(
     """The whole prompt, as glm-4-9b-chat's template renders it for the items described in the
     module docstring."""
     parts = [PREFIX]
-    tool_list = list(tools) if tools is not None else []
+    tool_list = materialize(tools)
     if tool_list:
         parts.append(f"<|system|>\n{render_tools(tool_list, variant)}")
     else:

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..tools import Tool
-from ._common import Call, Message, PromptError, dump_json, tool_entries
+from ._common import Call, Message, PromptError, dump_json, materialize, tool_entries
 
 DEFAULT_SYSTEM = "You are a helpful assistant."
 IM_START, IM_END = "<|im_start|>", "<|im_end|>"
@@ -148,7 +148,7 @@ def render_prompt(
     """The whole prompt. Tools go into the first system message (after its text and a blank
     line); without a system message Qwen2's default one is used. An assistant reply with calls,
     its tool results and the assistant's continuation share one assistant turn."""
-    tool_list = list(tools) if tools is not None else []
+    tool_list = materialize(tools)
     tool_prompt = render_tools(tool_list, variant) if tool_list else ""
     _variant(variant)
     parts: list[str] = []
@@ -167,7 +167,7 @@ def render_prompt(
     for i, message in enumerate(rest, start=offset):
         role = message.role
         if role == "tool":
-            if previous not in ("tool", "assistant") or not open_turn:
+            if not open_turn:  # only an assistant turn with calls (and its results) is open
                 raise PromptError(
                     f"messages[{i}]: a tool result must follow an assistant message with "
                     "tool_calls (ReAct observations continue that assistant turn)"
