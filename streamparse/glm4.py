@@ -22,9 +22,11 @@ Special-token text is framing. Held back: the metadata line while it could still
 whitespace after a call, and a partial special token at the end of a body.
 
 With token ids (``feed(delta, token_ids)``), special tokens whose text was skipped are recognised by
-id: an end-of-turn token ends the turn after the delta's text; a skipped ``<|assistant|>`` in a
-plain-text body starts a new segment (at the delta's start when it is the delta's first token,
-else at its end, since a merged delta does not say where inside its text the token sat).
+id. End-of-turn tokens are stop tokens: they end the turn after the delta's text. A skipped
+``<|assistant|>`` starts the next segment: before the delta's text when it is the delta's first
+token; right after the open call's closing ``}`` (GLM-4 writes it there), the whitespace between
+being framing; inside a plain reply, in a merged delta that does not say where, before the
+name-like run that ends the delta's first line (or before that line's newline).
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ _WHITESPACE = re.compile(r"[ \t\r\n]*")
 _NAME_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 
 
+_NAME_CHARS_BEFORE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_.-]*)?\Z")
+
+
+def _next_segment_start(text: str) -> int:
+    """Where, in a merged delta's text, a skipped ``<|assistant|>`` most likely sat: before the
+    name-like run that ends the text's first line (the next segment's metadata), or right before
+    that line's newline when no name precedes it (an empty metadata line)."""
+    newline = text.find("\n")
+    line_end = len(text) if newline < 0 else newline
+    return _NAME_CHARS_BEFORE.search(text, 0, line_end).start()
+
+
 def _is_special_prefix(text: str) -> bool:
     return any(token.startswith(text) for token in _SPECIAL_TOKENS)
 
@@ -78,6 +92,8 @@ class Glm4Parser(StreamParser):
         self.special_token_ids = dict(ids)
         self._state = _SEGMENT
         self._turn_ended = False
+        self._separator_pending = False  # a skipped <|assistant|> follows the open call
+        self._after_separator = False  # the whitespace after the last call precedes a separator
 
     # ---- text -----------------------------------------------------------------------------
 
@@ -90,6 +106,8 @@ class Glm4Parser(StreamParser):
                 if end < 0:
                     return n
                 self._state = _AFTER
+                self._after_separator = self._separator_pending
+                self._separator_pending = False
                 j = end
             elif state is _BODY:
                 j = self._scan_body(buf, i, base)
@@ -140,7 +158,7 @@ class Glm4Parser(StreamParser):
         line_end = newline if newline >= 0 else min(n, i + limit + 1)
         name = buf[start:line_end].rstrip(" \t")
         if not (_NAME_LIKE.fullmatch(name) or self._could_be_declared(name)):
-            return self._to_body(i)
+            return self._to_body(start if self._after_separator else i)
         if newline < 0:
             return self._hold(buf, i)
         if not (_NAME_LIKE.fullmatch(name) or name in self._declared):
@@ -162,9 +180,11 @@ class Glm4Parser(StreamParser):
     def _to_body(self, i: int) -> int:
         """What was held from ``i`` is not a call header: it is text."""
         self._state = _BODY
+        self._after_separator = False
         return i
 
     def _special(self, token: str) -> None:
+        self._after_separator = False
         if token == ASSISTANT:
             if not self._turn_ended:
                 self._state = _SEGMENT
@@ -184,28 +204,35 @@ class Glm4Parser(StreamParser):
         if not skipped:
             return self._run(buf, base)
         tokens = {token for _, token in skipped}
-        leading_assistant = skipped[0] == (0, ASSISTANT)
-        if leading_assistant and self._state in (_BODY, _AFTER) and not self._turn_ended:
-            self._flush(buf[:delta_at], base, at_special=True)
+        separator = ASSISTANT in tokens and not self._turn_ended
+        split = -1  # where in buf a separator inside a plain reply starts the next segment
+        if separator:
+            if skipped[0] == (0, ASSISTANT):
+                split = delta_at  # the delta's first token: the boundary is before its text
+            elif self._state is _CALL:
+                self._separator_pending = True  # GLM-4 writes it right after the closing "}"
+            elif self._state is _AFTER:
+                self._after_separator = True
+            elif self._state is _BODY:
+                split = delta_at + _next_segment_start(buf[delta_at:])
+        done = 0
+        if split >= 0:
+            cut = self._run(buf[:split], base)
+            self._flush(buf[cut:split], base + cut, at_special=True)
             self._state = _SEGMENT
-            buf, base = buf[delta_at:], base + delta_at
-        cut = self._run(buf, base)
-        ends_turn = not tokens.isdisjoint(END_OF_TURN)
-        new_segment = (
-            ASSISTANT in tokens
-            and not leading_assistant
-            and self._state is _BODY
-            and not self._turn_ended
-        )
-        if not (ends_turn or new_segment):
-            return cut
-        self._flush(buf[cut:], base + cut, at_special=True)
-        if ends_turn:
+            done = split
+        cut = done + self._run(buf[done:], base + done)
+        if self._separator_pending:  # the call did not end before its separator: truncated
+            self._separator_pending = False
+            self._flush(buf[cut:], base + cut, at_special=True)
+            self._state = _SEGMENT
+            cut = len(buf)
+        if not tokens.isdisjoint(END_OF_TURN):  # stop tokens: they end the delta
+            self._flush(buf[cut:], base + cut, at_special=True)
             self._turn_ended = True
             self._state = _BODY
-        else:
-            self._state = _SEGMENT
-        return len(buf)
+            cut = len(buf)
+        return cut
 
     # ---- end ------------------------------------------------------------------------------
 
@@ -215,9 +242,9 @@ class Glm4Parser(StreamParser):
         end = base + len(held)
         if self._state is _CALL:
             self._fail_truncated(end)
-        elif held.strip(" \t\r\n") or self._state is _BODY or (
-            self._state is _AFTER and not at_special
-        ):
+        elif self._state is _AFTER and (at_special or self._after_separator):
+            self._text(held.lstrip(" \t\r\n"), end)  # whitespace before a separator is framing
+        elif held.strip(" \t\r\n") or self._state is not _SEGMENT:
             self._text(held, end)
 
     def _finish(self, buf: str, base: int) -> None:

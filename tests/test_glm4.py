@@ -112,3 +112,42 @@ def test_framing_is_covered_by_spans_but_not_text():
     parser = streamparse.StreamParser("glm4")
     events = parser.feed('f\n{}<|observation|>') + parser.close()
     assert events[-1].type == "text" and events[-1].text == "" and events[-1].span == (4, 19)
+
+
+def test_skipped_separator_in_a_delta_of_its_own_after_whitespace():
+    parser = streamparse.StreamParser("glm4")
+    events = parser.feed('get_weather\n{"city": "A"}\n', [1])
+    events += parser.feed("", [151337])
+    events += parser.feed('get_weather\n{"city": "B"}', [2]) + parser.close()
+    result = streamparse.ParseResult.from_events(events)
+    assert [c.arguments for c in result.tool_calls] == [{"city": "A"}, {"city": "B"}]
+    assert result.content == ""
+
+
+def test_skipped_separator_merged_after_a_call_starts_a_plain_segment():
+    parser = streamparse.StreamParser("glm4")
+    events = parser.feed('f\n{}', [1, 2]) + parser.feed("\nHi", [151337, 198, 3]) + parser.close()
+    assert streamparse.ParseResult.from_events(events).content == "Hi"
+
+
+def test_skipped_separator_merged_inside_a_reply_finds_the_next_name():
+    parser = streamparse.StreamParser("glm4", tools=TOOLS)
+    events = parser.feed("\nOne moment.", [198, 1, 2])
+    events += parser.feed("calculate_gpa\n", [13, 151337, 5, 198])  # "." token, separator, name
+    events += parser.feed('{"grades": [], "hours": []}', [7]) + parser.close()
+    result = streamparse.ParseResult.from_events(events)
+    assert result.content == "One moment."
+    assert [c.name for c in result.tool_calls] == ["calculate_gpa"]
+
+
+def test_skipped_end_of_turn_ids_end_the_turn():
+    parser = streamparse.StreamParser("glm4")
+    events = parser.feed("\nBye", [198, 1]) + parser.feed("", [151338]) + parser.feed("\nf\n{}") + parser.close()
+    result = streamparse.ParseResult.from_events(events)
+    assert result.content == "Bye\nf\n{}" and result.tool_calls == []
+
+
+def test_kept_special_tokens_are_not_counted_twice_by_id():
+    parser = streamparse.StreamParser("glm4")
+    events = parser.feed('f\n{} <|assistant|>', [1, 151337]) + parser.feed(" \nHi", [2]) + parser.close()
+    assert streamparse.ParseResult.from_events(events).content == "Hi"

@@ -45,26 +45,11 @@ RECORDS = [
 ]
 MERGE_FACTORS = (1, 2, 3, 7)
 
-# Cases where the parser disagrees with the expectation the spec supports:
-# {(case name, mode or None for all, merge factor or None for all): reason}.
-KNOWN_PARSER_BUGS: dict[tuple[str, str | None, int | None], str] = {}
-
-
-def _bug(name: str, mode: str, k: int | None) -> str | None:
-    for (n, m, f), reason in KNOWN_PARSER_BUGS.items():
-        if n == name and m in (None, mode) and f in (None, k):
-            return reason
-    return None
-
-
-def _params(with_k: bool):
+def _params(test: str):
     out = []
     for r in RECORDS:
-        for k in MERGE_FACTORS if with_k else (None,):
-            reason = _bug(r["name"], r["mode"], k)
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            ident = f"{r['name']}-{r['mode']}" + (f"-x{k}" if k else "")
-            out.append(pytest.param(r, k, marks=marks, id=ident))
+        for k in MERGE_FACTORS:
+            out.append(pytest.param(r, k, id=f"{r['name']}-{r['mode']}-x{k}"))
     return out
 
 
@@ -87,8 +72,9 @@ def is_subsequence(small: str, big: str) -> bool:
     return all(ch in it for ch in small)
 
 
-def replay(record: dict, k: int) -> tuple[list, str]:
-    """Feed the record ``k`` tokens per delta, checking tiling and hold-back as it goes."""
+def replay(record: dict, k: int, with_ids: bool = True) -> tuple[list, str]:
+    """Feed the record ``k`` tokens per delta (with their token ids unless ``with_ids`` is
+    False), checking tiling and hold-back as it goes."""
     fmt = record["format"]
     parser = StreamParser(fmt, tools=TOOLS[record["tools"]], id_factory=ids())
     text = "".join(record["deltas"])
@@ -117,7 +103,7 @@ def replay(record: dict, k: int) -> tuple[list, str]:
         events.extend(batch)
 
     for token_ids, delta in merged(record, k):
-        check(parser.feed(delta, token_ids))
+        check(parser.feed(delta, token_ids) if with_ids else parser.feed(delta))
         fed += len(delta)
         assert pos <= fed
         if open_started:
@@ -138,7 +124,7 @@ def summary(result: ParseResult) -> dict:
     }
 
 
-@pytest.mark.parametrize(("record", "k"), _params(with_k=True))
+@pytest.mark.parametrize(("record", "k"), _params("expected"))
 def test_replay_matches_expected_parse(record: dict, k: int) -> None:
     events, _ = replay(record, k)
     result = ParseResult.from_events(events)
@@ -165,17 +151,15 @@ def test_replay_matches_expected_parse(record: dict, k: int) -> None:
     assert len(set(call_ids)) == len(call_ids)
 
 
-@pytest.mark.parametrize(("record", "k"), _params(with_k=True))
+@pytest.mark.parametrize(("record", "k"), _params("oneshot"))
 def test_replay_matches_one_shot_parse(record: dict, k: int) -> None:
-    events, text = replay(record, k)
+    # Where only a skipped token's id marks a segment boundary, the text alone is a different
+    # stream: compare the one-shot parse with the same deltas fed without their ids instead.
+    text_only = record["oneshot"] == "ids-needed" and record["mode"] == "skip"
+    events, text = replay(record, k, with_ids=not text_only)
     streamed = summary(ParseResult.from_events(events))
     one_shot = summary(streamparse.parse(text, record["format"], tools=TOOLS[record["tools"]]))
-    if record["oneshot"] == "ids-needed" and record["mode"] == "skip":
-        assert [c[:2] for c in streamed["calls"]] == [c[:2] for c in one_shot["calls"]]
-        assert [e[1] for e in streamed["errors"]] == [e[1] for e in one_shot["errors"]]
-        assert streamed["content"].strip() == one_shot["content"].strip()
-    else:
-        assert streamed == one_shot
+    assert streamed == one_shot
 
 
 def test_corpus_shape() -> None:
@@ -194,3 +178,33 @@ def test_corpus_shape() -> None:
     assert any(" <|assistant|>" in d for r in glm_keep for d in r["deltas"])
     assert any(d == "" for r in RECORDS for d in r["deltas"])  # split UTF-8 characters
     assert any(r["finish_reason"] == "length" for r in RECORDS)
+
+
+def test_recordings_are_up_to_date(tmp_path: Path) -> None:
+    """Regenerating from tests/tools/corpus.py gives the committed files (where the generator's
+    dependencies and the tokenizer data are available; skipped otherwise)."""
+    pytest.importorskip("tokenizers")
+    pytest.importorskip("tiktoken")
+    tools = Path(__file__).parent / "tools"
+    data = Path(__file__).resolve().parents[2] / "shared" / "data"
+    if not (data / "qwen2" / "vocab.json").exists() or not (data / "glm4").is_dir():
+        pytest.skip(f"no tokenizer data at {data}")
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [
+            sys.executable,
+            str(tools / "record_streams.py"),
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for name in ("qwen2.jsonl", "glm4.jsonl", "tools.json"):
+        assert (tmp_path / name).read_bytes() == (STREAMS / name).read_bytes(), (
+            f"{name} is stale: run python tests/tools/record_streams.py"
+        )

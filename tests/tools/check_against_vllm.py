@@ -24,13 +24,14 @@ import sys
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
+from typing import ClassVar
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
-from corpus import CASES  # noqa: E402
-from vllm_streams import (  # noqa: E402
+from corpus import CASES
+from vllm_streams import (
     DEFAULT_DATA,
     GLM4_PATTERN,
     GLM4_SPECIAL_NAMES,
@@ -55,7 +56,7 @@ def glm4_tokenizer(data: Path):
     from transformers import PreTrainedTokenizer
 
     class ChatGLM4LikeTokenizer(PreTrainedTokenizer):
-        model_input_names = ["input_ids", "attention_mask"]
+        model_input_names: ClassVar[list[str]] = ["input_ids", "attention_mask"]
 
         def __init__(self, vocab_file: str, **kwargs):
             ranks = {}
@@ -130,6 +131,7 @@ def replay(tok, record: dict, stop_ids) -> list[str]:
         skip_special_tokens=record["skip_special_tokens"],
         spaces_between_special_tokens=record["spaces_between_special_tokens"],
         stop=record["stop"] or None,
+        include_stop_str_in_output=record["include_stop_str_in_output"],
         max_tokens=4096,
     )
     request = SimpleNamespace(

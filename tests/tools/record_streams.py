@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import CASES, TOOLS, resolve_expected  # noqa: E402
-from vllm_streams import DEFAULT_DATA, Recorder, dumps  # noqa: E402
+from corpus import CASES, TOOLS, resolve_expected
+from vllm_streams import DEFAULT_DATA, Recorder, dumps
 
 ROOT = Path(__file__).resolve().parents[2]
 

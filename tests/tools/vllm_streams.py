@@ -70,9 +70,7 @@ def load_qwen2(data: Path):  # -> tokenizers.Tokenizer
         ]
     )
     tok.decoder = decoders.ByteLevel()
-    tok.add_special_tokens(
-        [AddedToken(t, special=True, normalized=False) for t in QWEN2_SPECIAL]
-    )
+    tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in QWEN2_SPECIAL])
     for text, tid in QWEN2_SPECIAL.items():
         assert tok.token_to_id(text) == tid, (text, tok.token_to_id(text))
     return tok
@@ -164,9 +162,12 @@ def qwen2_prompt_ids(tok, system: str, user: str) -> list[int]:
 class _Detokenizer:
     """``BaseIncrementalDetokenizer``: output text, stop strings and DELTA output offsets."""
 
-    def __init__(self, stop: Sequence[str] = ()) -> None:
+    def __init__(self, stop: Sequence[str] = (), include_stop: bool = False) -> None:
         self.stop = list(stop)
-        self.stop_buffer_length = max(len(s) for s in self.stop) - 1 if self.stop else 0
+        self.include_stop = include_stop  # include_stop_str_in_output
+        self.stop_buffer_length = (
+            max(len(s) for s in self.stop) - 1 if self.stop and not include_stop else 0
+        )
         self.output_text = ""
         self.sent = 0
 
@@ -175,7 +176,7 @@ class _Detokenizer:
 
     def update(self, token_id: int, stop_terminated: bool) -> str | None:
         """One generated token; returns the stop string it completed, if any."""
-        if stop_terminated:
+        if stop_terminated and not self.include_stop:
             return None  # the stop token is not detokenized
         before = len(self.output_text)
         self.output_text += self.decode_next(token_id)
@@ -189,7 +190,8 @@ class _Detokenizer:
                 best = (s, at)
         if best is None:
             return None
-        self.output_text = self.output_text[: best[1]]
+        end = best[1] + (len(best[0]) if self.include_stop else 0)
+        self.output_text = self.output_text[:end]
         return best[0]
 
     def next_delta(self, finished: bool) -> str:
@@ -205,10 +207,10 @@ class FastDetokenizer(_Detokenizer):
     ``skip_special_tokens=False`` and ``spaces_between_special_tokens=False`` vLLM also strips
     the space between two consecutive added tokens; Qwen2 responses never have two.)"""
 
-    def __init__(self, tok, prompt_ids, skip_special_tokens, stop=()) -> None:
+    def __init__(self, tok, prompt_ids, skip_special_tokens, stop=(), include_stop=False) -> None:
         from tokenizers.decoders import DecodeStream
 
-        super().__init__(stop)
+        super().__init__(stop, include_stop)
         self.tok = tok
         self.stream = DecodeStream(ids=list(prompt_ids), skip_special_tokens=skip_special_tokens)
 
@@ -243,8 +245,10 @@ class SlowDetokenizer(_Detokenizer):
 
     OFFSET = 5  # INITIAL_INCREMENTAL_DETOKENIZATION_OFFSET
 
-    def __init__(self, tok, prompt_ids, skip_special_tokens, spaces_between, stop=()) -> None:
-        super().__init__(stop)
+    def __init__(
+        self, tok, prompt_ids, skip_special_tokens, spaces_between, stop=(), include_stop=False
+    ) -> None:
+        super().__init__(stop, include_stop)
         self.tok = tok
         self.skip = skip_special_tokens
         self.spaces = spaces_between
@@ -339,13 +343,18 @@ class Recorder:
     def record(self, case: dict, skip_special_tokens: bool, spaces_between: bool) -> dict:
         fmt = case["format"]
         stop = case.get("stop") or ()
+        include = bool(case.get("include_stop"))
         if fmt == "qwen2":
             prompt = qwen2_prompt_ids(self.qwen2, case["system"], case["user"])
-            detok: _Detokenizer = FastDetokenizer(self.qwen2, prompt, skip_special_tokens, stop)
+            detok: _Detokenizer = FastDetokenizer(
+                self.qwen2, prompt, skip_special_tokens, stop, include
+            )
             stop_ids = QWEN2_STOP_IDS
         else:
             prompt = glm4_prompt_ids(self.glm4, case["user"])
-            detok = SlowDetokenizer(self.glm4, prompt, skip_special_tokens, spaces_between, stop)
+            detok = SlowDetokenizer(
+                self.glm4, prompt, skip_special_tokens, spaces_between, stop, include
+            )
             stop_ids = GLM4_STOP_IDS
         ids = self.response_ids(fmt, case["response"], case.get("end"))
         steps, finish = emit(detok, ids, stop_ids)
@@ -356,6 +365,7 @@ class Recorder:
             "skip_special_tokens": skip_special_tokens,
             "spaces_between_special_tokens": spaces_between,
             "stop": list(stop),
+            "include_stop_str_in_output": include,
             "finish_reason": finish,
             "tools": case["tools"],
             "prompt_ids": prompt,
