@@ -7,7 +7,7 @@ to be right), the way h11 builds its events with ``_parsed=True``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,7 +101,7 @@ for _cls in (TextEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError
     _cls._all_fields = set(_cls.model_fields)  # type: ignore[attr-defined]
 
 Event = Annotated[
-    Union[TextEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError],
+    TextEvent | ToolCallStart | ToolCallDelta | ToolCallEnd | ToolCallError,
     Field(discriminator="type"),
 ]
 

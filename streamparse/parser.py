@@ -24,7 +24,6 @@ from typing import Any, ClassVar
 
 from .errors import ParserClosedError, UnknownFormatError
 from .events import (
-    _construct,
     Event,
     ParseResult,
     TextEvent,
@@ -32,6 +31,7 @@ from .events import (
     ToolCallEnd,
     ToolCallError,
     ToolCallStart,
+    _construct,
 )
 from .jsonscan import JsonScanner
 from .tools import Tool, normalize_tools

@@ -116,7 +116,7 @@ def parse_chunks(chunks: Iterable[str], fmt: str, tools: Any = None, **options: 
 def split_at(text: str, cuts: Iterable[int]) -> list[str]:
     points = sorted({min(max(c, 0), len(text)) for c in cuts})
     edges = [0, *points, len(text)]
-    return [text[a:b] for a, b in zip(edges, edges[1:])]
+    return [text[a:b] for a, b in itertools.pairwise(edges)]
 
 
 def chunkings(text: str, seed: int = 0, random_splits: int = 3) -> list[list[str]]:

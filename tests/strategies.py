@@ -3,6 +3,7 @@ parse, adversarial text soups, and chunkings."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -185,4 +186,4 @@ def cuts_for(draw: Any, text: str) -> list[int]:
 
 def split_with_empties(text: str, cuts: list[int]) -> list[str]:
     edges = [0, *sorted(min(max(c, 0), len(text)) for c in cuts), len(text)]
-    return [text[a:b] for a, b in zip(edges, edges[1:])]
+    return [text[a:b] for a, b in itertools.pairwise(edges)]

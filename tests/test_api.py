@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 import streamparse
-from streamparse import ParserClosedError, StreamParser, Tool, ToolDefinitionError, UnknownFormatError
+from streamparse import (
+    ParserClosedError,
+    StreamParser,
+    Tool,
+    ToolDefinitionError,
+    UnknownFormatError,
+)
 
 
 def test_all_lists_the_public_names():

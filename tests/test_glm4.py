@@ -4,10 +4,10 @@ with empty deltas and at random cuts."""
 from __future__ import annotations
 
 import pytest
+from test_qwen2 import SEED_TOOLS
 
 import streamparse
 from helpers import check_case
-from test_qwen2 import SEED_TOOLS
 
 TOOLS = SEED_TOOLS + [{"name": "天气查询"}, {"name": "github.create-issue"}]
 W = '{"location": "Beijing", "format": "celsius"}'
@@ -73,7 +73,7 @@ def test_golden(text, tools, content, calls, errors):
     assert result.content == content
     assert [(c.name, c.arguments) for c in result.tool_calls] == calls
     assert [(e.index, e.name) for e in result.errors] == [e[:2] for e in errors]
-    for error, expected in zip(result.errors, errors):
+    for error, expected in zip(result.errors, errors, strict=True):
         assert expected[2] in error.message
 
 

@@ -7,6 +7,8 @@ feed that hold-back is bounded and a started call's arguments were released in f
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +22,6 @@ from strategies import (
     soups,
     split_with_empties,
 )
-
-import os
 
 SCALE = 10 if os.environ.get("STREAMPARSE_HYPOTHESIS") == "thorough" else 1
 SETTINGS = settings(

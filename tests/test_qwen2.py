@@ -99,6 +99,6 @@ def test_golden(text, tools, content, calls, errors):
     assert result.content == content
     assert [(c.name, c.arguments) for c in result.tool_calls] == calls
     assert len(result.errors) == len(errors), result.errors
-    for error, (index, name, message, raw) in zip(result.errors, errors):
+    for error, (index, name, message, raw) in zip(result.errors, errors, strict=True):
         assert (error.index, error.name, error.raw) == (index, name, raw)
         assert message in error.message
