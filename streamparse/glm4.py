@@ -97,26 +97,14 @@ class Glm4Parser(StreamParser):
 
     # ---- text -----------------------------------------------------------------------------
 
-    def _run(self, buf: str, base: int) -> int:
-        i, n = 0, len(buf)
-        while i < n:
-            state = self._state
-            if state is _CALL:
-                end = self._scan_call(buf, i, base)
-                if end < 0:
-                    return n
-                self._state = _AFTER
-                self._after_separator = self._separator_pending
-                self._separator_pending = False
-                j = end
-            elif state is _BODY:
-                j = self._scan_body(buf, i, base)
-            else:
-                j = self._scan_metadata(buf, i, base)
-            if j == i and self._state is state:
-                break  # hold buf[i:]
-            i = j
-        return i
+    def _scan_call_body(self, buf: str, i: int, base: int) -> int:
+        end = self._scan_call(buf, i, base)
+        if end < 0:
+            return len(buf)
+        self._state = _AFTER
+        self._after_separator = self._separator_pending
+        self._separator_pending = False
+        return end
 
     def _scan_body(self, buf: str, i: int, base: int) -> int:
         n = len(buf)
@@ -249,3 +237,11 @@ class Glm4Parser(StreamParser):
 
     def _finish(self, buf: str, base: int) -> None:
         self._flush(buf, base)
+
+
+Glm4Parser._handlers = {
+    _SEGMENT: Glm4Parser._scan_metadata,
+    _AFTER: Glm4Parser._scan_metadata,
+    _BODY: Glm4Parser._scan_body,
+    _CALL: Glm4Parser._scan_call_body,
+}

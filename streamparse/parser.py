@@ -1,11 +1,11 @@
 """The format-independent half of every parser: the public ``feed``/``close`` surface, span
 bookkeeping, tool lookup and the life of one call (start, argument deltas, end or error).
 
-A format module subclasses :class:`StreamParser`, sets ``format_name`` and implements two methods:
+A format module subclasses :class:`StreamParser`, sets ``format_name`` and provides:
 
-- ``_run(buf, base)``: consume ``buf`` (the held-back text followed by the new delta; ``buf[0]`` is
-  stream offset ``base``), emitting events, and return the index from which ``buf`` must be held
-  back for the next feed.
+- ``_handlers``: its state machine, a table from state to handler. ``_run(buf, base)`` drives it
+  over ``buf`` (the held-back text followed by the new delta; ``buf[0]`` is stream offset
+  ``base``) and returns the index from which ``buf`` must be held back for the next feed.
 - ``_finish(buf, base)``: the stream ended; flush or fail whatever ``buf`` (the held text) and the
   open call still hold.
 
@@ -170,8 +170,21 @@ class StreamParser:
 
     # ---- for the format modules ---------------------------------------------------------
 
+    _handlers: ClassVar[dict[str, Callable[[Any, str, int, int], int]]] = {}
+    """Per format: state -> handler. A handler consumes ``buf`` from ``i`` and returns where it
+    stopped; stopping where it started without changing state means "hold the rest"."""
+    _state: str
+
     def _run(self, buf: str, base: int) -> int:
-        raise NotImplementedError
+        i, n = 0, len(buf)
+        handlers = self._handlers
+        while i < n:
+            state = self._state
+            j = handlers[state](self, buf, i, base)
+            if j == i and self._state is state:
+                break
+            i = j
+        return i
 
     def _run_ids(self, buf: str, base: int, token_ids: Sequence[int], delta_at: int) -> int:
         """Like ``_run``, for a delta that came with its token ids (``buf[delta_at:]``)."""

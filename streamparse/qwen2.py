@@ -41,26 +41,11 @@ class Qwen2Parser(StreamParser):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._state = _TEXT
-        self._at_line_start = True  # is the start of the held text (or the next delta) a line start
+        # Whether the text state's next position is a line start, when nothing before it in the
+        # buffer tells (it is the buffer's first character): kept by every handover to text.
+        self._at_line_start = True
         self._after_call = False  # the held text starts right after a call
         self._header_at = 0  # stream offset of the "[ \t]*Action:" line in state header
-
-    def _run(self, buf: str, base: int) -> int:
-        i, n = 0, len(buf)
-        while i < n:
-            state = self._state
-            if state is _CALL:
-                j = self._scan_call_body(buf, i, base)
-            elif state is _TEXT:
-                j = self._scan_text(buf, i, base)
-            else:
-                j = self._scan_header(buf, i, base)
-            if j == i and self._state is state:
-                break  # hold buf[i:]
-            i = j
-        if i > 0:
-            self._at_line_start = buf[i - 1] == "\n"
-        return i
 
     def _scan_call_body(self, buf: str, i: int, base: int) -> int:
         if self._call_is_json:
@@ -77,6 +62,7 @@ class Qwen2Parser(StreamParser):
             self._close_call(base + end)
         self._state = _TEXT
         self._after_call = True
+        self._at_line_start = False  # text resumes right after the "}" or on the line's "\n"
         return end
 
     def _scan_text(self, buf: str, i: int, base: int) -> int:
@@ -116,6 +102,8 @@ class Qwen2Parser(StreamParser):
             self._after_call = False
             hold = candidate if 0 <= candidate and n - candidate <= self.hold_back_limit else n
         self._text(buf[i:hold], base + hold)
+        if hold > 0:
+            self._at_line_start = buf[hold - 1] == "\n"
         return hold
 
     def _scan_header(self, buf: str, i: int, base: int) -> int:
@@ -159,6 +147,7 @@ class Qwen2Parser(StreamParser):
         self._text(buf[i:stop], base + stop)
         self._state = _TEXT
         self._after_call = False
+        self._at_line_start = buf[stop - 1] == "\n"
         return stop
 
     def _finish(self, buf: str, base: int) -> None:
@@ -173,3 +162,10 @@ class Qwen2Parser(StreamParser):
                 self._fail_unstarted(action.group(1).strip(), "", message, end)
                 return
         self._text(buf, end)
+
+
+Qwen2Parser._handlers = {
+    _TEXT: Qwen2Parser._scan_text,
+    _HEADER: Qwen2Parser._scan_header,
+    _CALL: Qwen2Parser._scan_call_body,
+}
