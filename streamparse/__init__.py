@@ -1,6 +1,7 @@
 """streamparse: tool calls out of an LLM's token stream, while it is being generated."""
 
 from . import glm4, qwen2  # noqa: F401  (registers the formats)
+from .aio import ToolRun, run_tool_calls, stream_events, stream_tool_calls
 from .errors import ParserClosedError, StreamparseError, ToolDefinitionError, UnknownFormatError
 from .events import (
     Event,
@@ -12,6 +13,7 @@ from .events import (
     ToolCallError,
     ToolCallStart,
 )
+from .openai_chunks import OpenAIChunkAdapter, OpenAISSEEncoder
 from .parser import StreamParser, formats, parse
 from .prompts import (
     PromptError,
@@ -25,6 +27,8 @@ from .tools import Tool
 
 __all__ = [
     "Event",
+    "OpenAIChunkAdapter",
+    "OpenAISSEEncoder",
     "ParseResult",
     "ParserClosedError",
     "PromptError",
@@ -38,6 +42,7 @@ __all__ = [
     "ToolCallError",
     "ToolCallStart",
     "ToolDefinitionError",
+    "ToolRun",
     "UnknownFormatError",
     "formats",
     "parse",
@@ -46,4 +51,7 @@ __all__ = [
     "render_prompt",
     "render_tool_results",
     "render_tools",
+    "run_tool_calls",
+    "stream_events",
+    "stream_tool_calls",
 ]

@@ -192,7 +192,7 @@ def _tool_call(event: ToolCallEnd) -> ToolCall:
 def _feed(parser: StreamParser, item: Any) -> list[Event]:
     if isinstance(item, str):
         return parser.feed(item)
-    if type(item) is tuple and len(item) == 2 and isinstance(item[0], str):
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
         return parser.feed(item[0], item[1])
     shown = repr(item)
     if len(shown) > 60:
@@ -221,7 +221,11 @@ def _make_parser(
 
 def _check_source(caller: str, source: Any) -> None:
     if not hasattr(source, "__aiter__"):
-        hint = " (a sync iterable: wrap it in an async generator)" if hasattr(source, "__iter__") else ""
+        hint = (
+            " (a sync iterable: wrap it in an async generator)"
+            if hasattr(source, "__iter__")
+            else ""
+        )
         raise TypeError(
             f"{caller}() needs an async iterable of str deltas, not {type(source).__name__}{hint}"
         )

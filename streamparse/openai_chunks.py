@@ -75,7 +75,9 @@ class OpenAIChunkAdapter:
             if not event.arguments_delta:
                 return None
             index = self._shown_index(event.index)
-            delta = {"tool_calls": [{"index": index, "function": {"arguments": event.arguments_delta}}]}
+            delta = {
+                "tool_calls": [{"index": index, "function": {"arguments": event.arguments_delta}}]
+            }
         elif kind == "tool_call_start":
             if event.index in self._client_index:
                 raise ValueError(f"tool_call_start for index {event.index} came twice")
@@ -127,7 +129,9 @@ class OpenAIChunkAdapter:
         try:
             return self._client_index[index]
         except KeyError:
-            raise ValueError(f"tool_call_delta for index {index} before its tool_call_start") from None
+            raise ValueError(
+                f"tool_call_delta for index {index} before its tool_call_start"
+            ) from None
 
 
 class OpenAISSEEncoder:
@@ -162,7 +166,9 @@ class OpenAISSEEncoder:
     def chunks(self, events: Iterable[Any]) -> list[dict[str, Any]]:
         """The chunk objects for ``events`` (those that send something)."""
         if self._closed:
-            raise RuntimeError("OpenAISSEEncoder: events after close(); use one encoder per response")
+            raise RuntimeError(
+                "OpenAISSEEncoder: events after close(); use one encoder per response"
+            )
         return [self.chunk(delta) for delta in self.adapter.deltas(events)]
 
     def final_chunks(self) -> list[dict[str, Any]]:

@@ -6,9 +6,10 @@ from pathlib import Path
 from hypothesis import settings
 
 # tests/vllm needs vLLM's real classes; it runs in the vllm virtualenv (see README, .ci/run).
-# Without vLLM it is not collected at all, rather than reported as skipped. (Checked before tests/
-# goes on sys.path, where tests/vllm would pass for a namespace package called vllm.)
-collect_ignore = [] if importlib.util.find_spec("vllm") else ["vllm"]
+# Without vLLM it is not collected at all, rather than reported as skipped. (pytest puts tests/ on
+# sys.path, where tests/vllm passes for a namespace package called vllm: those have no origin.)
+_vllm = importlib.util.find_spec("vllm")
+collect_ignore = [] if _vllm is not None and _vllm.origin is not None else ["vllm"]
 
 sys.path.insert(0, str(Path(__file__).parent))
 

@@ -11,8 +11,6 @@ Two kinds of tests:
 
 from __future__ import annotations
 
-import itertools
-import random
 from contextlib import aclosing
 
 import anyio
@@ -20,6 +18,7 @@ import pytest
 import sniffio
 
 import streamparse
+from helpers import chunkings, counter_ids
 from streamparse.aio import ToolRun, run_tool_calls, stream_events, stream_tool_calls
 from streamparse.events import ParseResult, ToolCall
 
@@ -38,22 +37,6 @@ CASE = (
 
 FIRST_CALL = 'Action: get_weather\nAction Input: {"location": "Paris"}\n'
 SECOND_CALL = 'Action: calculate_gpa\nAction Input: {"grades": ["A"]}\n'
-
-
-def ids():
-    counter = itertools.count()
-    return lambda: f"call_{next(counter)}"
-
-
-def cuttings(text: str, seed: int = 7) -> list[list[str]]:
-    """The ways every case is fed: whole, one character at a time (with empty deltas between),
-    and at random cuts."""
-    rng = random.Random(seed)
-    ways = [[text], [piece for ch in text for piece in (ch, "")]]
-    for _ in range(3):
-        cuts = sorted(rng.sample(range(1, len(text)), k=min(len(text) - 1, rng.randint(1, 12))))
-        ways.append([text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])])
-    return ways
 
 
 class Source:
@@ -118,26 +101,32 @@ async def collect(aiterable):
 
 
 async def test_events_equal_the_sync_parser_for_every_cutting():
-    parser = streamparse.StreamParser("qwen2", tools=TOOLS, id_factory=ids())
+    parser = streamparse.StreamParser("qwen2", tools=TOOLS, id_factory=counter_ids())
     expected = parser.feed(CASE) + parser.close()
     want = ParseResult.from_events(expected)
     assert [call.name for call in want.tool_calls] == ["get_weather", "calculate_gpa"]
     assert [e.message for e in want.errors] == ["unknown tool 'send_mail'"]
-    for deltas in cuttings(CASE):
-        events = await collect(stream_events(Source(deltas)(), "qwen2", tools=TOOLS, id_factory=ids()))
+    for deltas in chunkings(CASE):
+        events = await collect(
+            stream_events(Source(deltas)(), "qwen2", tools=TOOLS, id_factory=counter_ids())
+        )
         assert ParseResult.from_events(events) == want
         assert events[-1].span[1] == len(CASE)
 
 
 async def test_sources_of_token_id_pairs_and_mixed_items():
-    deltas = cuttings(CASE)[2]
+    deltas = chunkings(CASE)[-1]
     items = [(d, [i]) if i % 2 else d for i, d in enumerate(deltas)]
-    events = await collect(stream_events(Source(items)(), "qwen2", tools=TOOLS, id_factory=ids()))
-    assert ParseResult.from_events(events) == streamparse.parse(CASE, "qwen2", TOOLS, id_factory=ids())
+    events = await collect(
+        stream_events(Source(items)(), "qwen2", tools=TOOLS, id_factory=counter_ids())
+    )
+    assert ParseResult.from_events(events) == streamparse.parse(
+        CASE, "qwen2", TOOLS, id_factory=counter_ids()
+    )
 
 
 async def test_a_parser_instance_can_be_given():
-    parser = streamparse.StreamParser("qwen2", id_factory=ids())
+    parser = streamparse.StreamParser("qwen2", id_factory=counter_ids())
     events = await collect(stream_events(Source([FIRST_CALL])(), parser))
     assert [e.type for e in events if e.type != "tool_call_delta"] == [
         "tool_call_start",
@@ -169,16 +158,35 @@ async def test_any_async_iterable_works_not_only_generators():
 def test_tool_calls_then_result_on_both_backends(backend):
     async def body():
         got = await collect(
-            stream_tool_calls(Source(cuttings(CASE)[1])(), "qwen2", tools=TOOLS, id_factory=ids())
+            stream_tool_calls(
+                Source(chunkings(CASE)[2])(), "qwen2", tools=TOOLS, id_factory=counter_ids()
+            )
         )
         return got
 
     items = on_both(backend, body)
     *calls, result = items
     assert all(isinstance(call, ToolCall) for call in calls)
-    assert result == streamparse.parse(CASE, "qwen2", TOOLS, id_factory=ids())
+    assert result == streamparse.parse(CASE, "qwen2", TOOLS, id_factory=counter_ids())
     assert calls == result.tool_calls
     assert [(c.index, c.id) for c in calls] == [(0, "call_0"), (1, "call_1")]
+
+
+def test_glm4_calls_arrive_one_by_one_on_both_backends(backend):
+    text = 'get_weather\n{"location": "Beijing"}<|assistant|>get_weather\n{"location": "Paris"}'
+
+    async def body():
+        source = Source(chunkings(text)[1])
+        seen = []
+        async with aclosing(stream_tool_calls(source(), "glm4", tools=TOOLS)) as items:
+            async for item in items:
+                seen.append((item, source.finished))
+        return seen
+
+    (first, during), (second, _), (result, after) = on_both(backend, body)
+    assert first.arguments == {"location": "Beijing"} and not during
+    assert second.arguments == {"location": "Paris"} and after
+    assert result.tool_calls == [first, second] and result.content == ""
 
 
 # ---- tools start while the model is still writing -------------------------------------------
@@ -254,7 +262,7 @@ def test_a_failing_tool_cancels_the_stream_and_the_other_tools(backend):
                     raise
             raise LookupError("no weather today")
 
-        with pytest.raises(ExceptionGroup) as caught:
+        with anyio.fail_after(5), pytest.raises(ExceptionGroup) as caught:
             await run_tool_calls(source(), "qwen2", call_tool)
         return caught.value, source, other
 
@@ -359,7 +367,9 @@ async def test_a_bad_item_from_the_source_is_a_type_error_and_closes_it(bad):
 
 async def test_misuse_raises_at_call_time():
     never = Source(["x"])
-    with pytest.raises(TypeError, match=r"async iterable of str deltas, not list \(a sync iterable"):
+    with pytest.raises(
+        TypeError, match=r"async iterable of str deltas, not list \(a sync iterable"
+    ):
         stream_events(["a", "b"], "qwen2")
     with pytest.raises(TypeError, match="not str"):
         stream_tool_calls("abc", "qwen2")
@@ -382,4 +392,6 @@ async def test_a_sync_call_tool_is_a_type_error():
         await run_tool_calls(Source([FIRST_CALL])(), "qwen2", call_tool, return_exceptions=True)
     (error,) = caught.value.exceptions
     assert isinstance(error, TypeError)
-    assert "async function as call_tool; it returned str for the call to 'get_weather'" in str(error)
+    assert "async function as call_tool; it returned str for the call to 'get_weather'" in str(
+        error
+    )
