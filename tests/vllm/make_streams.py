@@ -65,7 +65,7 @@ QWEN2_CASES = [
     {
         "name": "qwen2_two_calls",
         "segments": [
-            'Thought: 我需要北京的天气和 GPA。\n'
+            "Thought: 我需要北京的天气和 GPA。\n"
             "Action: get_current_weather\n"
             'Action Input: {"location": "北京", "format": "celsius"}\n'
             "Action: calculate_gpa\n"
@@ -81,9 +81,7 @@ QWEN2_CASES = [
     },
     {
         "name": "qwen2_text_only",
-        "segments": [
-            "Thought: no tool needed. Action: none here.\nFinal Answer: 它是 42 😀."
-        ],
+        "segments": ["Thought: no tool needed. Action: none here.\nFinal Answer: 它是 42 😀."],
         "expected": {
             "content": "Thought: no tool needed. Action: none here.\nFinal Answer: 它是 42 😀.",
             "tool_calls": [],
@@ -96,10 +94,7 @@ QWEN2_CASES = [
     },
     {
         "name": "qwen2_truncated_call",
-        "segments": [
-            "Action: get_current_weather\n"
-            'Action Input: {"location": "Bost'
-        ],
+        "segments": ['Action: get_current_weather\nAction Input: {"location": "Bost'],
         "finish_reason": "length",
         "expected": {
             "content": "",
@@ -178,7 +173,7 @@ def _bytes_to_unicode() -> dict[int, str]:
             bs.append(b)
             cs.append(256 + n)
             n += 1
-    return dict(zip(bs, (chr(c) for c in cs)))
+    return dict(zip(bs, (chr(c) for c in cs), strict=True))
 
 
 def qwen2_tokens(data: Path, text: str) -> list[tuple[bytes, int]]:
@@ -261,7 +256,9 @@ def main(data: Path) -> None:
                     "tools": TOOLS,
                     "finish_reason": case.get("finish_reason", "stop"),
                     "skip_special_tokens": not keep,
-                    "expected": case.get("expected_kept", case["expected"]) if keep else case["expected"],
+                    "expected": case.get("expected_kept", case["expected"])
+                    if keep
+                    else case["expected"],
                     "tokens": detokenize(pieces, keep_special=keep, lead_space=keep),
                 }
             )

@@ -39,7 +39,7 @@ def assert_expected(choice, case):
     assert choice["content"] == expected["content"]
     calls = expected_calls(case)
     assert len(choice["tool_calls"]) == len(calls), choice["tool_calls"]
-    for call, (name, arguments) in zip(choice["tool_calls"], calls):
+    for call, (name, arguments) in zip(choice["tool_calls"], calls, strict=True):
         assert call_matches(call, name, arguments), (call, name, arguments)
     assert len({call["id"] for call in choice["tool_calls"]}) == len(calls)
 
@@ -53,7 +53,9 @@ async def test_stream_reassembles_to_expected(engine, case, chunking):
     if case["finish_reason"] == "length":
         assert choice["finish_reason"] == "length"
     else:
-        assert choice["finish_reason"] == ("tool_calls" if case["expected"]["tool_calls"] else "stop")
+        assert choice["finish_reason"] == (
+            "tool_calls" if case["expected"]["tool_calls"] else "stop"
+        )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])

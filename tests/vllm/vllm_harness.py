@@ -24,8 +24,7 @@ from unittest.mock import MagicMock
 DATA = Path(__file__).parent / "data"
 MODEL_NAME = "streamparse/tiny-test-model"
 CHAT_TEMPLATE = (
-    "[gMASK]<sop>{% for m in messages %}<|{{ m.role }}|>\n{{ m.content }}{% endfor %}"
-    "<|assistant|>"
+    "[gMASK]<sop>{% for m in messages %}<|{{ m.role }}|>\n{{ m.content }}{% endfor %}<|assistant|>"
 )
 GLM4_SPECIAL = {
     "<|endoftext|>": 151329,

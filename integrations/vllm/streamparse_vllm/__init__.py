@@ -1,5 +1,37 @@
-"""streamparse's vLLM integration (tool-parser plugin and engine adapter)."""
+"""streamparse's vLLM integration: tool-call parsers for vLLM's OpenAI server and an adapter
+for ``AsyncLLM.generate()`` outputs.
+
+- ``register()``: the ``vllm.general_plugins`` entry point. Registers the tool parsers
+  ``streamparse-qwen2`` and ``streamparse-glm4`` lazily (their module is imported only when a
+  server asks for one), so ``vllm serve ... --tool-call-parser streamparse-glm4`` works after
+  ``pip install``.
+- :mod:`streamparse_vllm.tool_parser`: the ``ToolParser`` classes (imports vLLM).
+- :mod:`streamparse_vllm.engine`: :class:`OutputParser` and :func:`parse_outputs`, which turn
+  ``RequestOutput`` objects of any output kind into streamparse events per choice. Does not import
+  vLLM.
+"""
+
+from __future__ import annotations
+
+from .engine import ChoiceUpdate, OutputParser, parse_outputs
+
+TOOL_PARSERS = {
+    "streamparse-qwen2": "Qwen2StreamparseToolParser",
+    "streamparse-glm4": "Glm4StreamparseToolParser",
+}
+"""``--tool-call-parser`` name -> class in :mod:`streamparse_vllm.tool_parser`."""
+
+__all__ = ["TOOL_PARSERS", "ChoiceUpdate", "OutputParser", "parse_outputs", "register"]
 
 
 def register() -> None:
-    """vLLM general plugin entry point: registers the streamparse tool parsers."""
+    """vLLM general plugin entry point: registers the streamparse tool parsers.
+
+    vLLM calls general plugins in every process (API server, engine core, workers), possibly more
+    than once; lazy registration is idempotent and imports nothing heavy.
+    """
+    from vllm.tool_parsers import ToolParserManager
+
+    for name, class_name in TOOL_PARSERS.items():
+        if name not in ToolParserManager.tool_parsers:
+            ToolParserManager.register_lazy_module(name, "streamparse_vllm.tool_parser", class_name)

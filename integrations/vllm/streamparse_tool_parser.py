@@ -1,0 +1,26 @@
+"""streamparse's vLLM tool parsers as one file, for ``--tool-parser-plugin``:
+
+    vllm serve MODEL --enable-auto-tool-choice \
+        --tool-parser-plugin /path/to/streamparse_tool_parser.py \
+        --tool-call-parser streamparse-glm4      # or streamparse-qwen2
+
+vLLM imports this file by path (``ToolParserManager.import_tool_parser``) before it validates
+``--tool-call-parser``; importing it registers both parsers. It needs the ``streamparse`` package;
+the ``streamparse_vllm`` package next to this file is used when it is not installed. After
+``pip install streamparse`` the entry point registers the parsers anyway and this file is not needed.
+"""
+
+import os
+import sys
+
+try:
+    import streamparse_vllm  # noqa: F401
+except ImportError:  # not installed: use the copy beside this file
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from vllm.tool_parsers import ToolParserManager
+
+from streamparse_vllm.tool_parser import Glm4StreamparseToolParser, Qwen2StreamparseToolParser
+
+ToolParserManager.register_module("streamparse-qwen2", module=Qwen2StreamparseToolParser)
+ToolParserManager.register_module("streamparse-glm4", module=Glm4StreamparseToolParser)

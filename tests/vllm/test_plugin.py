@@ -1,0 +1,204 @@
+"""Registration (entry point and ``--tool-parser-plugin`` file) and the ``ToolParser`` contract
+as vLLM uses it, with vLLM's real classes."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from vllm_harness import case_by_name, chunkings
+
+import streamparse_vllm
+
+PLUGIN_FILE = Path(__file__).parents[2] / "integrations" / "vllm" / "streamparse_tool_parser.py"
+NAMES = ("streamparse-qwen2", "streamparse-glm4")
+
+
+@pytest.fixture
+def clean_registry(monkeypatch):
+    """vLLM's registries without the streamparse parsers, restored afterwards."""
+    import vllm.plugins
+    from vllm.tool_parsers import ToolParserManager
+
+    monkeypatch.setattr(ToolParserManager, "tool_parsers", dict(ToolParserManager.tool_parsers))
+    monkeypatch.setattr(ToolParserManager, "lazy_parsers", dict(ToolParserManager.lazy_parsers))
+    for name in NAMES:
+        ToolParserManager.tool_parsers.pop(name, None)
+        ToolParserManager.lazy_parsers.pop(name, None)
+    monkeypatch.setattr(vllm.plugins, "plugins_loaded", False)
+    monkeypatch.delenv("VLLM_PLUGINS", raising=False)
+    return ToolParserManager
+
+
+def test_entry_point_is_declared():
+    points = importlib.metadata.entry_points(group="vllm.general_plugins")
+    ours = [p for p in points if p.name == "streamparse"]
+    assert [p.value for p in ours] == ["streamparse_vllm:register"]
+    assert ours[0].load() is streamparse_vllm.register
+
+
+def test_vllm_general_plugins_register_the_parsers(clean_registry):
+    from vllm.plugins import load_general_plugins
+
+    from streamparse_vllm.tool_parser import (
+        Glm4StreamparseToolParser,
+        Qwen2StreamparseToolParser,
+    )
+
+    assert not set(NAMES) & set(clean_registry.list_registered())
+    load_general_plugins()  # what every vLLM process does at start-up
+    assert set(NAMES) <= set(clean_registry.list_registered())
+    assert clean_registry.get_tool_parser("streamparse-qwen2") is Qwen2StreamparseToolParser
+    assert clean_registry.get_tool_parser("streamparse-glm4") is Glm4StreamparseToolParser
+    streamparse_vllm.register()  # plugins may be loaded again: harmless
+    assert clean_registry.get_tool_parser("streamparse-glm4") is Glm4StreamparseToolParser
+
+
+def test_tool_parser_plugin_file(clean_registry):
+    from vllm.entrypoints.common.cli_args import init_parser_plugin, validate_api_server_args
+    from vllm.tool_parsers import ToolParser
+
+    args = argparse.Namespace(
+        tool_parser_plugin=str(PLUGIN_FILE),
+        reasoning_parser_plugin="",
+        enable_auto_tool_choice=True,
+        tool_call_parser="streamparse-glm4",
+        structured_outputs_config=SimpleNamespace(reasoning_parser=None),
+    )
+    with pytest.raises(KeyError):
+        validate_api_server_args(args)  # not known before the plugin file is imported
+    try:
+        init_parser_plugin(args)  # what `vllm serve --tool-parser-plugin FILE` does
+        validate_api_server_args(args)
+        for name in NAMES:
+            cls = clean_registry.get_tool_parser(name)
+            assert issubclass(cls, ToolParser)
+            assert cls.format == name.split("-")[1]
+    finally:
+        sys.modules.pop("streamparse_tool_parser", None)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_constructed_without_tools_or_tokenizer(registered, tokenizer, name):
+    from vllm.tool_parsers import ToolParserManager
+
+    cls = ToolParserManager.get_tool_parser(name)
+    for parser in (cls(tokenizer), cls(tokenizer, None), cls(None, [])):
+        assert parser.sp_tools is None
+        assert parser.finish_streaming() is None
+
+
+def test_glm4_special_ids_come_from_the_tokenizer(registered, tokenizer):
+    from streamparse_vllm.tool_parser import Glm4StreamparseToolParser, Qwen2StreamparseToolParser
+
+    assert Glm4StreamparseToolParser(tokenizer).special_ids == {
+        151329: "<|endoftext|>",
+        151336: "<|user|>",
+        151337: "<|assistant|>",
+        151338: "<|observation|>",
+    }
+    assert Qwen2StreamparseToolParser(tokenizer).special_ids == {}
+
+
+def _request(case, **extra):
+    from vllm.entrypoints.openai.chat_completion.protocol import ChatCompletionRequest
+
+    return ChatCompletionRequest(
+        model="m", messages=[{"role": "user", "content": "hi"}], tools=case["tools"], **extra
+    )
+
+
+def _drive(parser, deltas, request, engine_based):
+    """Call the parser the way vLLM's DelegatingParser does, in either convention."""
+    messages = []
+    previous_text, previous_ids = "", []
+    for text, ids in deltas:
+        if engine_based:
+            current_text, current_ids = text, ids
+        else:
+            current_text, current_ids = previous_text + text, previous_ids + ids
+        messages.append(
+            parser.extract_tool_calls_streaming(
+                "" if engine_based else previous_text,
+                current_text,
+                text,
+                [] if engine_based else previous_ids,
+                current_ids,
+                ids,
+                request,
+            )
+        )
+        if not engine_based:
+            previous_text, previous_ids = current_text, current_ids
+    return [m for m in messages if m is not None]
+
+
+@pytest.mark.parametrize("engine_based", [True, False], ids=["engine_based", "legacy"])
+def test_only_delta_text_is_read(registered, tokenizer, engine_based):
+    """Same deltas under both call conventions: identical messages (current_text is ignored)."""
+    from streamparse_vllm.tool_parser import Qwen2StreamparseToolParser
+
+    case = case_by_name("qwen2_two_calls")
+    request = _request(case)
+    deltas = chunkings(case["tokens"])["merged"]
+    runs = []
+    for convention in (True, engine_based):
+        parser = Qwen2StreamparseToolParser(tokenizer, request.tools)
+        messages = _drive(parser, deltas, request, convention)
+        messages.append(parser.finish_streaming())
+        runs.append(
+            [m.model_dump(exclude={"tool_calls": {"__all__": {"id"}}}) for m in messages if m]
+        )
+    assert runs[0] == runs[1]
+
+
+def test_bookkeeping_leaves_nothing_for_vllm_to_resend(registered, tokenizer):
+    from streamparse_vllm.tool_parser import Glm4StreamparseToolParser
+
+    case = case_by_name("glm4_two_calls_skipped_specials")
+    request = _request(case)
+    parser = Glm4StreamparseToolParser(tokenizer, request.tools)
+    streamed: dict[int, str] = {}
+    for text, ids in chunkings(case["tokens"])["per_token"]:
+        message = parser.extract_tool_calls_streaming("", text, text, [], ids, ids, request)
+        for entry in message.tool_calls if message else []:
+            streamed[entry.index] = streamed.get(entry.index, "") + entry.function.arguments
+            assert parser.get_remaining_unstreamed_args() == ""
+    parser.finish_streaming()
+    assert parser.get_remaining_unstreamed_args() == ""
+    assert parser.streamed_args_for_tool == [streamed[0], streamed[1]]
+    assert [c["arguments"] for c in parser.prev_tool_call_arr] == [streamed[0], streamed[1]]
+    assert [c["name"] for c in parser.prev_tool_call_arr] == [
+        "get_current_weather",
+        "calculate_gpa",
+    ]
+
+
+def test_truncated_call_stays_a_call_in_both_paths(registered, tokenizer):
+    from streamparse_vllm.tool_parser import Qwen2StreamparseToolParser
+
+    case = case_by_name("qwen2_truncated_call")
+    request = _request(case)
+    text = "".join(t for t, _ in case["tokens"])
+    info = Qwen2StreamparseToolParser(tokenizer, request.tools).extract_tool_calls(text, request)
+    assert info.tools_called
+    assert [(c.function.name, c.function.arguments) for c in info.tool_calls] == [
+        ("get_current_weather", '{"location": "Bost')
+    ]
+    assert info.content is None
+
+
+def test_adjust_request(registered, tokenizer):
+    from streamparse_vllm.tool_parser import Glm4StreamparseToolParser, Qwen2StreamparseToolParser
+
+    case = case_by_name("glm4_one_call_kept_specials")
+    for tool_choice, expected in (("auto", False), ("none", None)):
+        request = _request(case, tool_choice=tool_choice)
+        request = Glm4StreamparseToolParser(tokenizer).adjust_request(request)
+        assert request.skip_special_tokens is expected
+    request = Qwen2StreamparseToolParser(tokenizer).adjust_request(_request(case))
+    assert request.skip_special_tokens is None
