@@ -113,7 +113,7 @@ def qwen2_responses(draw: Any) -> tuple[str, dict[str, Any]]:
 
 
 @st.composite
-def glm4_responses(draw: Any) -> tuple[str, dict[str, Any]]:
+def glm4_responses(draw: Any, vllm_spaces: bool | None = None) -> tuple[str, dict[str, Any]]:
     """A well-formed GLM-4 turn (segments separated by <|assistant|>, kept or skipped) and the
     parse it must give (ids aside)."""
     tools_declared = draw(st.booleans())
@@ -124,7 +124,8 @@ def glm4_responses(draw: Any) -> tuple[str, dict[str, Any]]:
     errors: list[tuple[Any, ...]] = []
     index = 0
     previous = None
-    vllm_spaces = draw(st.booleans())
+    if vllm_spaces is None:
+        vllm_spaces = draw(st.booleans())
     for segment in segments:
         if segment == "unknown" and not tools_declared:
             segment = "call"

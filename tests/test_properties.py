@@ -8,12 +8,13 @@ feed that hold-back is bounded and a started call's arguments were released in f
 from __future__ import annotations
 
 import os
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import streamparse
-from helpers import comparable, parse_chunks
+from helpers import comparable, feed_checked, parse_chunks
 from strategies import (
     TOOLS,
     cuts_for,
@@ -22,6 +23,8 @@ from strategies import (
     soups,
     split_with_empties,
 )
+from streamparse import ParseResult
+from streamparse.demo import token_like_deltas
 
 SCALE = 10 if os.environ.get("STREAMPARSE_HYPOTHESIS") == "thorough" else 1
 SETTINGS = settings(
@@ -74,3 +77,32 @@ def test_truncating_a_response_anywhere_never_raises_and_never_completes_a_cut_c
     written = {(name, raw) for _, name, _, raw in case["expected"]["tool_calls"]}
     for call in result.tool_calls:
         assert (call.name, call.raw_arguments) in written
+
+
+GLM4_IDS = {"<|assistant|>": 151337, "<|observation|>": 151338, "<|user|>": 151336, "<|endoftext|>": 151329}
+
+
+@SETTINGS
+@given(data=st.data())
+def test_glm4_special_tokens_skipped_but_their_ids_given_parse_like_kept_ones(data):
+    """vLLM's default drops special tokens from the text and keeps their ids. Fed as deltas of
+    token-like pieces, each special token an id-only delta or the first token of a merged delta,
+    the turn parses as it does with the tokens in the text."""
+    text, case = data.draw(glm4_responses(vllm_spaces=False))
+    deltas: list[tuple[str, list[int]]] = []
+    for piece in re.split(r"(<\|[a-z]+\|>)", text):
+        if piece in GLM4_IDS:
+            deltas.append(("", [GLM4_IDS[piece]]))
+        else:
+            deltas.extend((token, [1]) for token in token_like_deltas(piece))
+    merged: list[tuple[str, list[int]]] = []
+    for text_piece, ids in deltas:  # merge ordinary tokens into the delta before them, at random
+        if merged and ids == [1] and data.draw(st.booleans()):
+            merged[-1] = (merged[-1][0] + text_piece, merged[-1][1] + ids)
+        else:
+            merged.append((text_piece, ids))
+    chunks = [piece for piece, _ in merged]
+    result = ParseResult.from_events(
+        feed_checked(chunks, "glm4", case["tools"], ids=[ids for _, ids in merged])
+    )
+    assert _expected(result) == case["expected"]
