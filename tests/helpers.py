@@ -4,13 +4,19 @@ checking the contract's invariants after every feed, and compare chunkings."""
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import streamparse
 from streamparse import ParseResult, StreamParser
+
+DATA = Path(__file__).parent / "data"
+SEED_TOOLS: list[dict[str, Any]] = json.loads((DATA / "seed_tools.json").read_text(encoding="utf-8"))
+"""The seed document's two tools (get_current_weather, calculate_gpa), as it writes them."""
 
 SPECIAL_TOKENS = re.compile(r"<\|(?:assistant|observation|user|endoftext)\|>")
 

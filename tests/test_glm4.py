@@ -4,10 +4,9 @@ with empty deltas and at random cuts."""
 from __future__ import annotations
 
 import pytest
-from test_qwen2 import SEED_TOOLS
 
 import streamparse
-from helpers import check_case
+from helpers import SEED_TOOLS, check_case
 
 TOOLS = SEED_TOOLS + [{"name": "天气查询"}, {"name": "github.create-issue"}]
 W = '{"location": "Beijing", "format": "celsius"}'

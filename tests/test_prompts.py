@@ -10,6 +10,7 @@ import pytest
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 import streamparse
+from helpers import SEED_TOOLS
 from streamparse import Tool, ToolDefinitionError, UnknownFormatError
 from streamparse.prompts import (
     Call,
@@ -21,50 +22,7 @@ from streamparse.prompts import (
     render_tools,
 )
 
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_current_weather",
-        "description": "Get the current weather",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "location": {
-                    "type": "string",
-                    "description": "The city and state, e.g. San Francisco, CA",
-                },
-                "format": {
-                    "type": "string",
-                    "enum": ["celsius", "fahrenheit"],
-                    "description": (
-                        "The temperature unit to use. Infer this from the users location."
-                    ),
-                },
-            },
-            "required": ["location", "format"],
-        },
-    },
-}
-GPA = {
-    "type": "function",
-    "function": {
-        "name": "calculate_gpa",
-        "description": "Calculate the Grade Point Average (GPA) based on grades and credit hours",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "grades": {
-                    "type": "array", "items": {"type": "string"}, "description": "The grades"
-                },
-                "hours": {
-                    "type": "array", "items": {"type": "integer"}, "description": "The credit hours"
-                },
-            },
-            "required": ["grades", "hours"],
-        },
-    },
-}
-SEED_TOOLS = [WEATHER, GPA]
+WEATHER, GPA = SEED_TOOLS
 
 QWEN2_SEED_TOOL_PROMPT = """\
 You have access to the following tools:

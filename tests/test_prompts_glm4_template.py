@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from helpers import SEED_TOOLS
 from streamparse.prompts import render_prompt, render_tools
 
 TEMPLATE_PATH = Path(__file__).parent / "data" / "glm4_chat_template.jinja"
@@ -89,45 +90,6 @@ def call(name: str, arguments: dict[str, Any] | str, id: str = "call_0") -> dict
 
 # ---- tool lists ---------------------------------------------------------------------------
 
-SEED_TOOLS = [
-    openai_tool({
-        "name": "get_current_weather",
-        "description": "Get the current weather",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "location": {
-                    "type": "string",
-                    "description": "The city and state, e.g. San Francisco, CA",
-                },
-                "format": {
-                    "type": "string",
-                    "enum": ["celsius", "fahrenheit"],
-                    "description": (
-                        "The temperature unit to use. Infer this from the users location."
-                    ),
-                },
-            },
-            "required": ["location", "format"],
-        },
-    }),
-    openai_tool({
-        "name": "calculate_gpa",
-        "description": "Calculate the Grade Point Average (GPA) based on grades and credit hours",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "grades": {
-                    "type": "array", "items": {"type": "string"}, "description": "The grades"
-                },
-                "hours": {
-                    "type": "array", "items": {"type": "integer"}, "description": "The credit hours"
-                },
-            },
-            "required": ["grades", "hours"],
-        },
-    }),
-]
 
 CJK_TOOLS = [
     openai_tool({

@@ -5,18 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import check_case
+from helpers import SEED_TOOLS, check_case
 
-SEED_TOOLS = [
-    {"type": "function", "function": {"name": "get_current_weather", "description": "Get the current weather",
-     "parameters": {"type": "object", "properties": {"location": {"type": "string"},
-                    "format": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
-                    "required": ["location", "format"]}}},
-    {"type": "function", "function": {"name": "calculate_gpa",
-     "description": "Calculate the Grade Point Average (GPA) based on grades and credit hours",
-     "parameters": {"type": "object", "properties": {"grades": {"type": "array", "items": {"type": "string"}},
-                    "hours": {"type": "array", "items": {"type": "integer"}}}, "required": ["grades", "hours"]}}},
-]
 NAMED_TOOLS = SEED_TOOLS + [{"name": "github.create-issue"}, {"name": "get_weather_v2"}, {"name": "天气查询"}]
 
 SPEC_EXAMPLE = (
