@@ -1,0 +1,1 @@
+"""streamparse's benchmark suite: ``python -m benchmarks`` (see ``benchmarks/run.py``)."""
