@@ -50,6 +50,47 @@ def feed_checked(
     return events
 
 
+def _prefixes(literal: str) -> str:
+    """A regex matching any prefix of ``literal`` (the empty one included)."""
+    pattern = ""
+    for char in reversed(literal):
+        pattern = f"(?:{re.escape(char)}{pattern})?"
+    return pattern
+
+
+# What a parser may hold back: whitespace after a call, then the start of a call header.
+QWEN2_HOLDABLE = re.compile(
+    r"[ \t\r\n]*[ \t]*(?:"
+    + _prefixes("Action:")
+    + r"|Action:[^\n]*(?:\n[ \t]*(?:" + _prefixes("Action Input:") + r"|Action Input:[ \t]*))?)"
+)
+GLM4_SPECIAL_PREFIX = re.compile(
+    "|".join(_prefixes(t) for t in ("<|assistant|>", "<|observation|>", "<|user|>", "<|endoftext|>"))
+)
+GLM4_NAME_LINE = re.compile(r"[ \t\r\n]*(?P<name>[^\n]*?)[ \t]*\n?")
+
+
+def assert_holds_only_header_starts(parser: StreamParser) -> None:
+    """Invariant 3: outside a call, only what could still be part of a call header is held."""
+    held = parser._held
+    if not held:
+        return
+    if parser.format_name == "qwen2":
+        assert QWEN2_HOLDABLE.fullmatch(held), f"qwen2 holds text that cannot be a header: {held!r}"
+        return
+    stripped = held.lstrip(" \t\r\n")
+    if GLM4_SPECIAL_PREFIX.fullmatch(stripped):
+        return
+    line = GLM4_NAME_LINE.fullmatch(held)
+    assert line is not None, f"glm4 holds more than a metadata line: {held!r}"
+    name = line.group("name").strip(" \t")
+    assert (
+        not name
+        or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", name)
+        or any(declared.startswith(name) for declared in parser._declared)
+    ), f"glm4 holds a first line that cannot be a tool name: {held!r}"
+
+
 def assert_held_back_bounded(parser: StreamParser) -> None:
     if parser._call_index is not None:  # inside a started call: everything released
         assert parser.held_back == 0, f"a started call holds {parser.held_back} characters"
@@ -59,6 +100,7 @@ def assert_held_back_bounded(parser: StreamParser) -> None:
         assert parser.held_back <= parser.hold_back_limit, (
             f"held back {parser.held_back} > {parser.hold_back_limit}: {parser._held!r}"
         )
+        assert_holds_only_header_starts(parser)
 
 
 def assert_tiles(text: str, events: list[Any], fmt: str) -> None:
