@@ -89,12 +89,11 @@ def qwen2_responses(draw: Any) -> tuple[str, dict[str, Any]]:
         else:
             if item == "unknown" and not tools_declared:
                 continue
-            name = (
-                draw(st.sampled_from(DECLARED))
-                if item == "call" or not tools_declared
-                else "undeclared_" + draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True))
-            )
-            if item == "call" and not tools_declared:
+            if item == "unknown":
+                name = "undeclared_" + draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True))
+            elif tools_declared:
+                name = draw(st.sampled_from(DECLARED))
+            else:
                 name = draw(qwen2_names)
             arguments, raw = draw(raw_arguments())
             spaces = draw(st.sampled_from(["", " ", "  ", "\t"]))

@@ -26,14 +26,14 @@ Nothing here needs vLLM, the tokenizers or the tokenizer files.
 
 from __future__ import annotations
 
-import itertools
 import json
 from pathlib import Path
 
 import pytest
 
 import streamparse
-from streamparse import ParseResult, StreamParser
+from helpers import feed_checked
+from streamparse import ParseResult
 
 STREAMS = Path(__file__).parent / "data" / "streams"
 TOOLS = json.loads((STREAMS / "tools.json").read_text(encoding="utf-8"))
@@ -55,65 +55,22 @@ def _params(test: str):
 
 def merged(record: dict, k: int) -> list[tuple[list[int], str]]:
     """``k`` engine steps per delta, as vLLM merges outputs for a lagging consumer."""
-    steps = list(zip(record["token_ids"], record["deltas"]))
+    steps = list(zip(record["token_ids"], record["deltas"], strict=True))
     return [
         ([tid for tid, _ in steps[at : at + k]], "".join(t for _, t in steps[at : at + k]))
         for at in range(0, len(steps), k)
     ]
 
 
-def ids() -> object:
-    counter = itertools.count()
-    return lambda: f"call_{next(counter)}"
-
-
-def is_subsequence(small: str, big: str) -> bool:
-    it = iter(big)
-    return all(ch in it for ch in small)
-
-
 def replay(record: dict, k: int, with_ids: bool = True) -> tuple[list, str]:
     """Feed the record ``k`` tokens per delta (with their token ids unless ``with_ids`` is
-    False), checking tiling and hold-back as it goes."""
-    fmt = record["format"]
-    parser = StreamParser(fmt, tools=TOOLS[record["tools"]], id_factory=ids())
-    text = "".join(record["deltas"])
-    events: list = []
-    pos = 0
-    fed = 0
-    open_started: set[int] = set()
-
-    def check(batch: list) -> None:
-        nonlocal pos
-        for ev in batch:
-            start, end = ev.span
-            assert start == pos, f"span {ev.span} of {ev.type} does not start at {pos}"
-            assert end >= start
-            if ev.type == "text":
-                piece = text[start:end]
-                if fmt == "qwen2":  # no framing
-                    assert ev.text == piece, (ev.text, piece)
-                else:
-                    assert is_subsequence(ev.text, piece), (ev.text, piece)
-            elif ev.type == "tool_call_start":
-                open_started.add(ev.index)
-            elif ev.type in ("tool_call_end", "tool_call_error") and ev.index is not None:
-                open_started.discard(ev.index)
-            pos = end
-        events.extend(batch)
-
-    for token_ids, delta in merged(record, k):
-        check(parser.feed(delta, token_ids) if with_ids else parser.feed(delta))
-        fed += len(delta)
-        assert pos <= fed
-        if open_started:
-            # Inside a started call's arguments, everything fed is released by the same feed.
-            assert parser.held_back == 0, f"{parser.held_back} characters held inside a call"
-        elif not parser.in_call:
-            assert parser.held_back <= parser.hold_back_limit, parser.held_back
-    check(parser.close())
-    assert pos == len(text), f"events end at {pos}, the stream at {len(text)}"
-    return events, text
+    False) through ``feed_checked``, which checks tiling, framing, argument deltas and hold-back
+    as it goes."""
+    steps = merged(record, k)
+    chunks = [delta for _, delta in steps]
+    token_ids = [ids for ids, _ in steps] if with_ids else None
+    events = feed_checked(chunks, record["format"], TOOLS[record["tools"]], ids=token_ids)
+    return events, "".join(chunks)
 
 
 def summary(result: ParseResult) -> dict:
@@ -135,18 +92,11 @@ def test_replay_matches_expected_parse(record: dict, k: int) -> None:
     assert [e.name for e in result.errors] == [name for name, _ in exp["errors"]], [
         (e.name, e.message) for e in result.errors
     ]
-    for err, (_, message) in zip(result.errors, exp["errors"]):
+    for err, (_, message) in zip(result.errors, exp["errors"], strict=True):
         if message is not None:
             assert message in err.message, err.message
 
-    # Each call's argument deltas add up to its raw arguments; ids are unique.
-    deltas: dict[int, str] = {}
-    for ev in events:
-        if ev.type == "tool_call_delta":
-            deltas[ev.index] = deltas.get(ev.index, "") + ev.arguments_delta
-    for ev in events:
-        if ev.type == "tool_call_end":
-            assert deltas.get(ev.index, "") == ev.raw_arguments
+    # (argument deltas adding up to the raw arguments: checked by feed_checked)
     call_ids = [ev.id for ev in events if ev.type == "tool_call_start"]
     assert len(set(call_ids)) == len(call_ids)
 
