@@ -145,11 +145,12 @@ class Glm4Parser(StreamParser):
         newline = buf.find("\n", start, i + limit + 1)
         line_end = newline if newline >= 0 else min(n, i + limit + 1)
         name = buf[start:line_end].rstrip(" \t")
-        if not (_NAME_LIKE.fullmatch(name) or self._could_be_declared(name)):
+        name_like = _NAME_LIKE.fullmatch(name) is not None
+        if not (name_like or self._could_be_declared(name)):
             return self._to_body(start if self._after_separator else i)
         if newline < 0:
             return self._hold(buf, i)
-        if not (_NAME_LIKE.fullmatch(name) or name in self._declared):
+        if not (name_like or name in self._declared):
             return self._to_body(i)
         body = newline + 1
         if body - i > limit:

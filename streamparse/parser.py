@@ -163,11 +163,6 @@ class StreamParser:
         """How many characters of text are held back, undecided (framing is not text)."""
         return len(self._held)
 
-    @property
-    def in_call(self) -> bool:
-        """Whether a call's arguments are open (started or held)."""
-        return self._call_index is not None or bool(self._call_name)
-
     # ---- for the format modules ---------------------------------------------------------
 
     _handlers: ClassVar[dict[str, Callable[[Any, str, int, int], int]]] = {}
