@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
@@ -63,14 +64,38 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+# A \\uD800-\\uDFFF escape: only then can a parsed value hold a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """Whether a parsed JSON value holds a string with a lone surrogate (not valid Unicode)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def load_arguments(raw: str) -> tuple[dict[str, Any] | None, str]:
-    """Parse raw arguments text: ``(dict, "")`` or ``(None, reason)``."""
+    """Parse raw arguments text, strictly: ``(dict, "")`` or ``(None, reason)``."""
     try:
         value = json.loads(raw, parse_constant=_reject_constant)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         return None, f"invalid JSON arguments: {exc}"
     if not isinstance(value, dict):
         return None, "arguments must be a JSON object"
+    if _SURROGATE_ESCAPE.search(raw) and _lone_surrogate(value):
+        return None, "invalid JSON arguments: a lone surrogate escape (not valid Unicode)"
     return value, ""
 
 
@@ -246,7 +271,9 @@ class StreamParser:
         index, name = self._call_index, self._call_name
         arguments = None
         if not failure:
-            if index is None:
+            if self._scanner.error and self._call_is_json:
+                failure = self._scanner.error
+            elif index is None:
                 failure = f"unknown tool {name!r}"
             elif not self._call_is_json:
                 failure = "arguments must be a JSON object"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ToolDefinitionError
 
@@ -19,6 +19,13 @@ class Tool(BaseModel):
     name: str = Field(min_length=1)
     description: str = ""
     parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+
+    @field_validator("name")
+    @classmethod
+    def _name_fits_on_one_line(cls, name: str) -> str:
+        if "\n" in name or "\r" in name:
+            raise ValueError(f"a tool name cannot hold a line break ({name!r}): no model output could call it")
+        return name
 
     @model_validator(mode="before")
     @classmethod
@@ -52,7 +59,8 @@ def normalize_tools(tools: Iterable[Tool | dict[str, Any]] | None) -> list[Tool]
                 tool = Tool.model_validate(entry)
             except ValidationError as exc:
                 problems = "; ".join(
-                    f"{'.'.join(str(p) for p in err['loc']) or 'definition'}: {err['msg']}"
+                    f"{'.'.join(str(p) for p in err['loc']) or 'definition'}: "
+                    f"{err['msg'].removeprefix('Value error, ')}"
                     for err in exc.errors()
                 )
                 raise ToolDefinitionError(f"tools[{position}] is invalid: {problems}") from None
