@@ -1,4 +1,11 @@
-"""streamparse: tool calls out of an LLM's token stream, while it is being generated."""
+"""streamparse: tool calls out of an LLM's token stream, while it is being generated.
+
+Installed as the distribution ``streamparse-llm`` (``streamparse`` on the package registry is an
+unrelated project with the same import name).
+"""
+
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
 from . import glm4, qwen2  # noqa: F401  (registers the formats)
 from .aio import ToolRun, run_tool_calls, stream_events, stream_tool_calls
@@ -24,6 +31,11 @@ from .prompts import (
     render_tools,
 )
 from .tools import Tool
+
+try:
+    __version__: str = _version("streamparse-llm")
+except _PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Event",

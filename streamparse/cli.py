@@ -1,46 +1,171 @@
-"""The ``streamparse`` command line."""
+"""The ``streamparse`` command line: ``parse``, ``demo`` and ``prompt``.
+
+Every mistake (a missing or unreadable file, a directory, binary or UTF-16 input, a bad option
+value, an invalid tools file) ends with one line on stderr naming it and a non-zero exit status:
+2 for a wrong option, 1 for a file or input that cannot be used. Never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NoReturn, TextIO
 
+from ._textfiles import iter_text, load_json_list
 from .errors import StreamparseError
 from .parser import StreamParser, formats
 from .prompts import prompt_formats
 
+PROGRESS_MIN_BYTES = 4 << 20  # a file at least this long shows progress on a terminal's stderr
+OUTPUT_BATCH = 512  # event lines joined into one write
 
-def _read_json(path: str, what: str) -> Any:
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (the problem and where to find help)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(text: str) -> int:
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SystemExit(f"streamparse: cannot read {what} {path!r}: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise SystemExit(f"streamparse: {what} {path!r} is not valid JSON: {exc}") from None
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
+    return value
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"streamparse {__version__} (distribution streamparse-llm)"
+
+
+# ---- parse --------------------------------------------------------------------------------------
+
+
+def _deltas(blocks: Iterator[str], size: int) -> Iterator[str]:
+    """``size``-character deltas of the text, whatever the block boundaries are."""
+    rest = ""
+    for block in blocks:
+        text = rest + block if rest else block
+        whole = len(text) - len(text) % size
+        for i in range(0, whole, size):
+            yield text[i : i + size]
+        rest = text[whole:]
+    if rest:
+        yield rest
+
+
+def _with_progress(blocks: Iterator[str], path: str, err: TextIO) -> Iterator[str]:
+    """Pass the blocks through, showing how far the file has been read (stderr is a terminal)."""
+    try:
+        total = os.path.getsize(path) if path != "-" else 0
+    except OSError:
+        total = 0
+    if path != "-" and total < PROGRESS_MIN_BYTES:
+        yield from blocks
+        return
+    done = 0
+    shown = False
+    started = time.perf_counter()
+    for block in blocks:
+        yield block
+        done += len(block)  # characters: close to bytes, enough for a progress line
+        if done < PROGRESS_MIN_BYTES:  # standard input: only once it is long
+            continue
+        shown = True
+        elapsed = time.perf_counter() - started
+        share = f" {min(done / total, 1.0):4.0%} of {total / 1e6:.1f} MB," if total else ""
+        err.write(f"\rstreamparse:{share} {done / 1e6:.1f} M characters, {elapsed:.0f} s ")
+        err.flush()
+    if shown:
+        err.write("\r\x1b[K")
+        err.flush()
+
+
+def _summary(parser: StreamParser, deltas: Iterator[str]) -> dict[str, Any]:
+    text = reasoning = calls = errors = count = 0
+    started = time.perf_counter()
+    feed = parser.feed
+
+    def tally(events: list[Any]) -> None:
+        nonlocal text, reasoning, calls, errors
+        for event in events:
+            kind = event.type
+            if kind == "text":
+                text += len(event.text)
+            elif kind == "tool_call_end":
+                calls += 1
+            elif kind == "tool_call_error":
+                errors += 1
+            elif kind == "reasoning":
+                reasoning += len(event.text)
+
+    for delta in deltas:
+        count += 1
+        events = feed(delta)
+        if events:
+            tally(events)
+    tally(parser.close())
+    return {
+        "text_chars": text,
+        "reasoning_chars": reasoning,
+        "calls": calls,
+        "errors": errors,
+        "deltas": count,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def _print_events(parser: StreamParser, deltas: Iterator[str], out: TextIO) -> None:
+    lines: list[str] = []
+    feed = parser.feed
+    for delta in deltas:
+        for event in feed(delta):
+            lines.append(event.model_dump_json())
+        if len(lines) >= OUTPUT_BATCH:
+            lines.append("")
+            out.write("\n".join(lines))
+            lines.clear()
+    lines.extend(event.model_dump_json() for event in parser.close())
+    if lines:
+        lines.append("")
+        out.write("\n".join(lines))
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    tools = _read_json(args.tools, "tools file") if args.tools else None
+    tools = load_json_list(args.tools, "tools") if args.tools else None
     parser = StreamParser(args.format, tools=tools)
-    source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
-    out = sys.stdout
-    try:
-        while True:
-            delta = source.read(args.chunk_size)
-            if not delta:
-                break
-            for event in parser.feed(delta):
-                out.write(event.model_dump_json() + "\n")
-    finally:
-        if source is not sys.stdin:
-            source.close()
-    for event in parser.close():
-        out.write(event.model_dump_json() + "\n")
+    blocks = iter_text(args.file, "response file")
+    if sys.stderr.isatty():
+        blocks = _with_progress(blocks, args.file, sys.stderr)
+    deltas = _deltas(blocks, args.chunk_size)
+    if args.summary:
+        sys.stdout.write(json.dumps(_summary(parser, deltas)) + "\n")
+    else:
+        _print_events(parser, deltas, sys.stdout)
     return 0
+
+
+# ---- demo, prompt -------------------------------------------------------------------------------
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -62,51 +187,89 @@ def _cmd_prompt(args: argparse.Namespace) -> int:
         add_generation_prompt=not args.no_generation_prompt,
         variant=args.variant,
     )
-    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
     sys.stdout.write(text)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    cli = argparse.ArgumentParser(
-        prog="streamparse", description="Tool calls out of an LLM's token stream, while it streams."
+    cli = _ArgumentParser(
+        prog="streamparse",
+        description="Tool calls out of an LLM's token stream, while it streams.",
     )
-    commands = cli.add_subparsers(dest="command", required=True)
+    cli.add_argument("--version", action="version", version=_version())
+    commands = cli.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    format_list = ", ".join(formats())
 
-    parse = commands.add_parser("parse", help="parse a response, print its events as JSON lines")
-    parse.add_argument("--format", required=True, choices=formats())
-    parse.add_argument("--tools", help="JSON file with a list of tool definitions")
-    parse.add_argument("--chunk-size", type=int, default=4, help="characters per delta (default 4)")
-    parse.add_argument("file", nargs="?", default="-", help="response text file, or - for stdin")
+    parse = commands.add_parser(
+        "parse",
+        help="parse a response, print its events as JSON lines",
+        description="Feed a response file to the parser in deltas of --chunk-size characters and "
+        "print each event as one JSON line (or, with --summary, only the counts).",
+    )
+    parse.add_argument(
+        "--format", required=True, choices=formats(), metavar="FORMAT",
+        help=f"the model's tool-call format: {format_list}",
+    )
+    parse.add_argument(
+        "--tools", metavar="FILE",
+        help="JSON file: a list of tool definitions, or a request body with 'tools'; - for stdin",
+    )
+    parse.add_argument(
+        "--chunk-size", type=_positive_int, default=4, metavar="N",
+        help="characters per delta (default 4)",
+    )
+    parse.add_argument(
+        "--summary", action="store_true",
+        help="print one JSON line of counts (text_chars, reasoning_chars, calls, errors, deltas, "
+        "seconds) instead of the events",
+    )
+    parse.add_argument("file", nargs="?", default="-", help="UTF-8 response text file, or - for stdin")
     parse.set_defaults(run=_cmd_parse)
 
     demo = commands.add_parser("demo", help="stream built-in responses and show events arriving")
-    demo.add_argument("--delay", type=float, help="seconds between deltas (default 0.03 on a tty)")
-    demo.add_argument("--no-color", action="store_true")
+    demo.add_argument(
+        "--delay", type=_seconds, metavar="S", help="seconds between deltas (default 0.03 on a tty)"
+    )
+    demo.add_argument("--no-color", action="store_true", help="no terminal colours")
     demo.set_defaults(run=_cmd_demo)
 
     prompt = commands.add_parser("prompt", help="render a conversation into the model's prompt")
-    prompt.add_argument("--format", required=True, choices=prompt_formats())
-    prompt.add_argument("--tools", required=True,
-                        help="JSON file: a list of tools, or a request body with 'tools'; - for stdin")
-    prompt.add_argument("--messages", help="JSON file: OpenAI-style messages, or a request body")
+    prompt.add_argument(
+        "--format", required=True, choices=prompt_formats(), metavar="FORMAT",
+        help=f"the prompt format: {', '.join(prompt_formats())}",
+    )
+    prompt.add_argument(
+        "--tools", required=True, metavar="FILE",
+        help="JSON file: a list of tools, or a request body with 'tools'; - for stdin",
+    )
+    prompt.add_argument(
+        "--messages", metavar="FILE",
+        help="JSON file: OpenAI-style messages, or a request body with 'messages'",
+    )
     prompt.add_argument("--variant", help="glm4: official (default) or llamafactory")
-    prompt.add_argument("--no-generation-prompt", action="store_true")
+    prompt.add_argument("--no-generation-prompt", action="store_true",
+                        help="end after the last message, without the generation prompt")
     prompt.set_defaults(run=_cmd_prompt)
     return cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "chunk_size", 1) < 1:
-        raise SystemExit("streamparse: --chunk-size must be at least 1")
+    run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return args.run(args)
+        return run(args)
     except StreamparseError as exc:
         raise SystemExit(f"streamparse: {exc}") from None
-    except BrokenPipeError:  # e.g. piped into head
-        sys.stderr.close()
+    except BrokenPipeError:  # e.g. piped into head: stop quietly
+        try:  # what is still buffered goes nowhere at exit, instead of a second error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
         return 1
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
 
 
 if __name__ == "__main__":

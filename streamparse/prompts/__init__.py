@@ -17,17 +17,38 @@ prompt in Qwen2's ChatML frame). See ``docs/prompts.md``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
+from .._textfiles import load_json_list
 from ..errors import UnknownFormatError
 from ..tools import Tool
 from . import glm4, qwen2
 from ._common import Call, Message, PromptError, text_of, to_calls, to_messages
 
-_FORMATS: dict[str, ModuleType] = {"glm4": glm4, "qwen2": qwen2}
+
+class _FormatModule(Protocol):
+    """What each format's module (``prompts.glm4``, ``prompts.qwen2``) provides."""
+
+    def render_tools(
+        self, tools: Iterable[Tool | dict[str, Any]] | None, variant: str | None = None
+    ) -> str: ...
+
+    def render_assistant_calls(self, calls: list[Call], content: str = "") -> str: ...
+
+    def render_tool_results(self, results: list[str]) -> str: ...
+
+    def render_prompt(
+        self,
+        tools: Iterable[Tool | dict[str, Any]] | None,
+        messages: list[Message],
+        *,
+        add_generation_prompt: bool = True,
+        variant: str | None = None,
+    ) -> str: ...
+
+
+_FORMATS: dict[str, _FormatModule] = {"glm4": glm4, "qwen2": qwen2}
 
 ToolsArg = Iterable[Tool | dict[str, Any]] | None
 
@@ -49,7 +70,7 @@ def prompt_formats() -> list[str]:
     return sorted(_FORMATS)
 
 
-def _format(name: str) -> ModuleType:
+def _format(name: str) -> _FormatModule:
     try:
         return _FORMATS[name]
     except (KeyError, TypeError):
@@ -123,29 +144,9 @@ def render_prompt(
     )
 
 
-def _load_json(path: str, key: str) -> Any:
+def _load_json(path: str, key: str) -> list[Any]:
     """A JSON file's list, or the ``key`` member of an object (an OpenAI request body)."""
-    try:
-        if path == "-":
-            import sys
-
-            text = sys.stdin.read()
-        else:
-            with open(path, encoding="utf-8") as file:
-                text = file.read()
-    except OSError as exc:
-        raise PromptError(f"cannot read {key} file {path!r}: {exc.strerror or exc}") from None
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise PromptError(f"{key} file {path!r} is not valid JSON: {exc}") from None
-    if isinstance(value, Mapping) and key in value:
-        value = value[key]
-    if not isinstance(value, list):
-        raise PromptError(
-            f"{key} file {path!r} must hold a JSON list (or an object with a {key!r} list)"
-        )
-    return value
+    return load_json_list(path, key, PromptError)
 
 
 def prompt_from_files(
