@@ -8,7 +8,9 @@ detokenizer mode (``skip``: ``skip_special_tokens=True``, vLLM's default; ``keep
 tests/tools/check_against_vllm.py checks them against vLLM's own detokenizer.
 
 Each record is fed with 1, 2, 3 and 7 tokens per delta (a lagging consumer gets merged deltas),
-text and token ids together, and must give
+text and token ids together (GLM-4 records made with stop strings tell the parser their
+``text_lag``: vLLM holds back the longest stop string's length minus 1 characters, so the text
+trails the ids), and must give
 
 - the hand-written expected parse (content, calls with name and arguments, errors with name and
   a message substring);
@@ -69,8 +71,19 @@ def replay(record: dict, k: int, with_ids: bool = True) -> tuple[list, str]:
     steps = merged(record, k)
     chunks = [delta for _, delta in steps]
     token_ids = [ids for ids, _ in steps] if with_ids else None
-    events = feed_checked(chunks, record["format"], TOOLS[record["tools"]], ids=token_ids)
+    events = feed_checked(
+        chunks, record["format"], TOOLS[record["tools"]], ids=token_ids,
+        **(parser_options(record) if with_ids else {}),
+    )  # fmt: skip
     return events, "".join(chunks)
+
+
+def parser_options(record: dict) -> dict:
+    """A glm4 record made with stop strings has its text trailing the token ids by
+    ``text_lag`` characters (vLLM's stop-string hold-back); the parser is told so, as the vLLM
+    plugin tells it from the request. (Left out when 0, the parser's default.)"""
+    lag = record.get("text_lag", 0)
+    return {"text_lag": lag} if record["format"] == "glm4" and lag else {}
 
 
 def summary(result: ParseResult) -> dict:
@@ -128,6 +141,20 @@ def test_corpus_shape() -> None:
     assert any(" <|assistant|>" in d for r in glm_keep for d in r["deltas"])
     assert any(d == "" for r in RECORDS for d in r["deltas"])  # split UTF-8 characters
     assert any(r["finish_reason"] == "length" for r in RECORDS)
+    # GLM-4 with stop strings: text trailing the ids, in every mode, at several lags, and stop
+    # strings that cut the text.
+    for mode in ("skip", "keep-spaces", "keep-nospaces"):
+        lags = {r["text_lag"] for r in RECORDS if r["format"] == "glm4" and r["mode"] == mode}
+        assert {0, 3, 11, 12} <= lags, (mode, lags)
+    assert any(
+        r["format"] == "glm4" and r["stop"] and r["finish_reason"] == "stop" and r["token_ids"][-1]
+        not in (151329, 151336, 151338) for r in RECORDS
+    )  # fmt: skip
+    assert all(
+        r["text_lag"] == (max(map(len, r["stop"])) - 1 if r["stop"] and not
+                          r["include_stop_str_in_output"] else 0)
+        for r in RECORDS
+    )  # fmt: skip
 
 
 def test_recordings_are_up_to_date(tmp_path: Path) -> None:

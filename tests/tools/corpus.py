@@ -1163,3 +1163,106 @@ case(
     content="Thought: Reno.\n\nObservation:",
     calls=[("get_current_weather", {"location": "Reno, NV"})],
 )
+
+# ---- glm4 with stop strings ------------------------------------------------------------------
+# A request with stop strings makes vLLM hold back len(longest stop string) - 1 characters while
+# streaming (the record's ``text_lag``), so the text trails the token ids: a skipped
+# <|assistant|>'s id arrives before the end of the call it follows. At the end of the response
+# the held characters come with the last step; a stop string that matches cuts the text where it
+# begins (and the request ends there). Every GLM-4 case above is recorded again with
+# "Observation:" (text_lag 11), and the multi-segment ones with stop strings of other lengths.
+
+
+def stop_variant(base: str, suffix: str, stop: list[str]) -> None:
+    """``base`` again, with ``stop``: the same tokens, the same final text (no stop string
+    occurs in it), so the same expected parse."""
+    (original,) = [c for c in CASES if c["name"] == base]
+    copy = json.loads(json.dumps(original))
+    copy["name"] = f"{base}__{suffix}"
+    copy["stop"] = stop
+    assert not any(s in copy["response"] for s in stop), (base, stop)
+    CASES.append(copy)
+
+
+_GLM_BASES = [c["name"] for c in CASES if c["format"] == "glm4" and not c["include_stop"]]
+for _name in _GLM_BASES:
+    stop_variant(_name, "stop11", ["Observation:"])
+
+_MULTI_SEGMENT = [
+    c["name"] for c in CASES if c["format"] == "glm4" and "<|assistant|>" in c["response"]
+    and not c["include_stop"] and not c["stop"]
+]  # fmt: skip
+_OTHER_STOPS = {  # suffix: stop strings (text_lag = longest - 1)
+    "stop0": ["§"],
+    "stop3": ["</s>"],
+    "stop5": ["\nUser:", "</s>"],
+    "stop9": ["<|im_end|>"],
+    "stop12": ["\nObservation:", "User:"],
+}
+for _name in _MULTI_SEGMENT:
+    for _suffix, _stop in _OTHER_STOPS.items():
+        stop_variant(_name, _suffix, _stop)
+
+# Stop strings that match: the text ends where the stop string begins.
+case(
+    "g_stop_string_cuts_reply",
+    "glm_weather",
+    "Weather in Kunming? (stop: Observation:)",
+    "\nI will look it up for you now.\nObservation: sunny, 22°C",
+    end=None,
+    stop=["Observation:"],
+    content="I will look it up for you now.\n",
+)
+
+case(
+    "g_stop_string_right_after_call",
+    "glm_weather",
+    "Weather in Paris? (stop: Observation:)",
+    'get_weather\n{"city": "Paris"}Observation: 18°C',
+    end=None,
+    stop=["Observation:"],
+    calls=[("get_weather", {"city": "Paris"})],
+)
+
+case(
+    "g_stop_string_after_two_calls",
+    "glm_weather",
+    "Paris and Rome? (stop: Observation:)",
+    'get_weather\n{"city": "Paris"}<|assistant|>get_weather\n{"city": "Rome"}Observation: 18°C',
+    end=None,
+    stop=["Observation:"],
+    calls=[("get_weather", {"city": "Paris"}), ("get_weather", {"city": "Rome"})],
+)
+
+case(
+    "g_stop_string_in_reply_after_call",
+    "glm_weather",
+    "Weather in Hefei, then wait. (stop: Observation:)",
+    'get_weather\n{"city": "合肥"}<|assistant|>\n正在查询合肥的天气，请稍候。\nObservation: 晴',
+    end=None,
+    stop=["Observation:"],
+    oneshot="ids-needed",
+    content="正在查询合肥的天气，请稍候。\n",
+    calls=[("get_weather", {"city": "合肥"})],
+)
+
+case(
+    "g_stop_string_inside_arguments",
+    "glm_office",
+    "Print a line. (stop: Observation:)",
+    'python\n{"code": "print(\'Observation: done\')"}',
+    end=None,
+    stop=["Observation:"],
+    errors=[("python", None)],
+)
+
+case(
+    "g_stop_string_in_second_call",
+    "glm_office",
+    "Two snippets. (stop: Observation:)",
+    'python\n{"code": "x = 1"}<|assistant|>python\n{"code": "print(\'Observation: x\')"}',
+    end=None,
+    stop=["Observation:"],
+    calls=[("python", {"code": "x = 1"})],
+    errors=[("python", None)],
+)

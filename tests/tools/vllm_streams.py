@@ -366,6 +366,7 @@ class Recorder:
             "spaces_between_special_tokens": spaces_between,
             "stop": list(stop),
             "include_stop_str_in_output": include,
+            "text_lag": detok.stop_buffer_length,
             "finish_reason": finish,
             "tools": case["tools"],
             "prompt_ids": prompt,
