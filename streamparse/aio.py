@@ -21,7 +21,14 @@ Rules of this file:
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Iterable,
+    Sequence,
+)
 from contextlib import aclosing
 from typing import Any, NamedTuple, TypeAlias
 
@@ -62,7 +69,7 @@ def stream_events(
     *,
     tools: ToolsArg = None,
     id_factory: Callable[[], str] | None = None,
-) -> AsyncIterator[Event]:
+) -> AsyncGenerator[Event, None]:
     """Parse ``source`` as it arrives; yield each event as soon as a delta completes it, then the
     events of ``close()`` when the source is exhausted.
 
@@ -81,7 +88,7 @@ def stream_tool_calls(
     *,
     tools: ToolsArg = None,
     id_factory: Callable[[], str] | None = None,
-) -> AsyncIterator[ToolCall | ParseResult]:
+) -> AsyncGenerator[ToolCall | ParseResult, None]:
     """For agent loops: yield each completed :class:`ToolCall` the moment its ``tool_call_end``
     arrives (so the tool can start while the model is still writing), then, last, the whole
     response's :class:`ParseResult` (content, every completed call, every error).
@@ -149,7 +156,7 @@ async def run_tool_calls(
 # ---- the drivers ------------------------------------------------------------------------------
 
 
-async def _events(source: DeltaSource, parser: StreamParser) -> AsyncIterator[Event]:
+async def _events(source: DeltaSource, parser: StreamParser) -> AsyncGenerator[Event, None]:
     iterator = aiter(source)
     try:
         async for item in iterator:
@@ -166,16 +173,15 @@ async def _events(source: DeltaSource, parser: StreamParser) -> AsyncIterator[Ev
 
 async def _tool_calls(
     source: DeltaSource, parser: StreamParser
-) -> AsyncIterator[ToolCall | ParseResult]:
+) -> AsyncGenerator[ToolCall | ParseResult, None]:
     kept: list[Any] = []  # what ParseResult.from_events reads; argument deltas are not kept
     async with aclosing(_events(source, parser)) as events:
         async for event in events:
-            kind = event.type
-            if kind == "text" or kind == "tool_call_error":
-                kept.append(event)
-            elif kind == "tool_call_end":
+            if isinstance(event, ToolCallEnd):
                 kept.append(event)
                 yield _tool_call(event)
+            elif event.type != "tool_call_start" and event.type != "tool_call_delta":
+                kept.append(event)  # text, errors (and reasoning, in formats that have it)
     yield ParseResult.from_events(kept)
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import TextIO
 
+from .events import Event, TextEvent, ToolCallDelta, ToolCallEnd, ToolCallError, ToolCallStart
 from .parser import StreamParser
 
 TOKEN_LIKE = re.compile(
@@ -62,7 +63,7 @@ def token_like_deltas(text: str) -> list[str]:
     return TOKEN_LIKE.findall(text)
 
 
-def _events_for(fmt: str, text: str) -> Iterator[object]:
+def _events_for(fmt: str, text: str) -> Iterator[Event | None]:
     parser = StreamParser(fmt, tools=DEMO_TOOLS)
     for delta in token_like_deltas(text):
         yield from parser.feed(delta)
@@ -71,6 +72,11 @@ def _events_for(fmt: str, text: str) -> Iterator[object]:
 
 
 def run_demo(out: TextIO = sys.stdout, delay: float = 0.0, color: bool = False) -> None:
+    """Stream each built-in response through its parser and write the events as they arrive
+    (``delay`` seconds between deltas; ANSI colours if ``color``)."""
+    if delay < 0:
+        raise ValueError(f"delay must be 0 or more seconds, not {delay}")
+
     def paint(code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
@@ -84,28 +90,30 @@ def run_demo(out: TextIO = sys.stdout, delay: float = 0.0, color: bool = False) 
                 if delay:
                     time.sleep(delay)
                 continue
-            kind = event.type  # type: ignore[attr-defined]
-            if kind == "text":
-                if event.text:  # type: ignore[attr-defined]
-                    out.write(event.text)  # type: ignore[attr-defined]
-                    at_line_start = event.text.endswith("\n")  # type: ignore[attr-defined]
+            if isinstance(event, TextEvent):
+                if event.text:
+                    out.write(event.text)
+                    at_line_start = event.text.endswith("\n")
                 continue
-            if kind == "tool_call_delta":
-                out.write(paint("36", event.arguments_delta))  # type: ignore[attr-defined]
+            if isinstance(event, ToolCallDelta):
+                out.write(paint("36", event.arguments_delta))
                 at_line_start = False
                 continue
+            if not isinstance(event, (ToolCallStart, ToolCallEnd, ToolCallError)):
+                continue  # an event type this demo does not show
             if not at_line_start:
                 out.write("\n")
-            if kind == "tool_call_start":
-                out.write(paint("36", f"  >> call #{event.index} {event.name}  ") + "args: ")  # type: ignore[attr-defined]
+            if isinstance(event, ToolCallStart):
+                out.write(paint("36", f"  >> call #{event.index} {event.name}  ") + "args: ")
                 at_line_start = False
                 continue
-            if kind == "tool_call_end":
-                args = json.dumps(event.arguments, ensure_ascii=False)  # type: ignore[attr-defined]
-                out.write(paint("32", f"  ok call #{event.index} {event.name} complete: {args}") + "\n")  # type: ignore[attr-defined]
-            elif kind == "tool_call_error":
-                where = "never started" if event.index is None else f"call #{event.index}"  # type: ignore[attr-defined]
-                out.write(paint("31", f"  !! error ({where}, {event.name}): {event.message}; raw {event.raw!r}") + "\n")  # type: ignore[attr-defined]
+            if isinstance(event, ToolCallEnd):
+                args = json.dumps(event.arguments, ensure_ascii=False)
+                out.write(paint("32", f"  ok call #{event.index} {event.name} complete: {args}") + "\n")
+            else:
+                where = "never started" if event.index is None else f"call #{event.index}"
+                message = f"  !! error ({where}, {event.name}): {event.message}; raw {event.raw!r}"
+                out.write(paint("31", message) + "\n")
             at_line_start = True
         if not at_line_start:
             out.write("\n")

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, Iterable
 from typing import Any, Literal
 
 __all__ = [
@@ -199,7 +199,7 @@ async def aiter_sse(
     *,
     completion_id: str | None = None,
     created: int | None = None,
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """SSE text for an async iterable of events (e.g. :func:`streamparse.aio.stream_events`),
     ready for a streaming HTTP response: one string per chunk, then the end of the stream.
     Closing this generator closes ``events`` too."""

@@ -5,9 +5,13 @@
         --tool-call-parser streamparse-glm4      # or streamparse-qwen2
 
 vLLM imports this file by path (``ToolParserManager.import_tool_parser``) before it validates
-``--tool-call-parser``; importing it registers both parsers. It needs the ``streamparse`` package;
-the ``streamparse_vllm`` package next to this file is used when it is not installed. After
-``pip install streamparse`` the entry point registers the parsers anyway and this file is not needed.
+``--tool-call-parser``; importing it registers both parsers. It needs the ``streamparse`` package
+(distribution ``streamparse-llm``); the ``streamparse_vllm`` package next to this file is used when
+it is not installed. This file is in the source checkout only, not in the wheel: after
+``pip install streamparse-llm`` (or of a checkout or a built wheel) the ``vllm.general_plugins``
+entry point registers the parsers anyway and this file is not needed. Not to be confused with the
+unrelated registry project ``streamparse`` (Parsely's Storm library), which has the same import
+name and so cannot be installed beside it.
 """
 
 import os

@@ -3,8 +3,10 @@ for ``AsyncLLM.generate()`` outputs.
 
 - ``register()``: the ``vllm.general_plugins`` entry point. Registers the tool parsers
   ``streamparse-qwen2`` and ``streamparse-glm4`` lazily (their module is imported only when a
-  server asks for one), so ``vllm serve ... --tool-call-parser streamparse-glm4`` works after
-  ``pip install``.
+  server asks for one), so ``vllm serve ... --tool-call-parser streamparse-glm4`` works once the
+  distribution ``streamparse-llm`` is installed (``pip install streamparse-llm``, or from a
+  checkout or a built wheel). The registry's ``streamparse`` is an unrelated project with the same
+  import name: it registers no plugin and cannot share an environment with this one.
 - :mod:`streamparse_vllm.tool_parser`: the ``ToolParser`` classes (imports vLLM).
 - :mod:`streamparse_vllm.engine`: :class:`OutputParser` and :func:`parse_outputs`, which turn
   ``RequestOutput`` objects of any output kind into streamparse events per choice. Does not import

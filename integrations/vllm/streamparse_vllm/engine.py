@@ -33,7 +33,7 @@ LENGTH_MESSAGE = "call cut by the token limit (finish_reason 'length')"
 class ChoiceUpdate(NamedTuple):
     """What one ``CompletionOutput`` (or the end of the stream) brought for one choice."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # the field shadows tuple.index(), on purpose
     """``CompletionOutput.index``: the choice (``n > 1`` gives several)."""
     events: list[Event]
     finish_reason: str | None
@@ -84,7 +84,9 @@ class OutputParser:
     ) -> None:
         self.kind = _output_kind(output_kind)
         tools = list(tools) if tools is not None else None
-        self._make = lambda: StreamParser(format, tools, id_factory=id_factory, **parser_kwargs)
+        self._make: Callable[[], StreamParser] = lambda: StreamParser(
+            format, tools, id_factory=id_factory, **parser_kwargs
+        )
         self._make().close()  # validate format and tools now, not at the first output
         self._choices: dict[int, _Choice] = {}
 

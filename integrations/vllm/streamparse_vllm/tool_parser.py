@@ -249,6 +249,7 @@ class StreamparseToolParser(ToolParser):
             if message.content:
                 content.append(message.content)
             for entry in message.tool_calls:
+                assert entry.function is not None  # _Stream's deltas always carry one
                 if entry.id is not None:
                     calls[entry.index] = [entry.id, entry.function.name, []]
                 calls[entry.index][2].append(entry.function.arguments or "")
