@@ -9,28 +9,35 @@ metadata for a plain reply, a function name for a call whose body is the argumen
 
 States and what moves between them:
 
-    segment  --spaces, "\\n"-->                        body (plain reply; the metadata line is framing)
+    segment  --spaces, "\\n" (or "\\r\\n")-->             body (plain reply; the metadata line is framing)
     segment  --spaces, name, spaces, "\\n", "{"-->     call
     segment  --anything else-->                       body (the first line is text)
     call     --the matching "}"-->                    after
+    call     --a special token's text-->              after (the call is truncated there)
     after    --whitespace, name, "\\n", "{"-->         call (calls whose separator was skipped)
     after    --anything else-->                       body
     body     --"<|assistant|>"-->                     segment
     any but call --"<|observation|>" "<|user|>" "<|endoftext|>"-->  body, turn ended (all text)
 
-Special-token text is framing. Held back: the metadata line while it could still be a tool name,
-whitespace after a call, and a partial special token at the end of a body.
+Special-token text is framing. Held back: the metadata line while it could still be a tool name
+(searched from where the last feed stopped, never again from its start), whitespace after a call,
+a partial special token at the end of a body or of a call's arguments.
 
-With token ids (``feed(delta, token_ids)``), special tokens whose text was skipped are recognised by
-id. End-of-turn tokens are stop tokens: they end the turn after the delta's text. A skipped
-``<|assistant|>`` starts the next segment: before the delta's text when it is the delta's first
-token; right after the open call's closing ``}`` (GLM-4 writes it there), the whitespace between
-being framing; inside a plain reply, in a merged delta that does not say where, before the
-name-like run that ends the delta's first line (or before that line's newline).
+With token ids (``feed(delta, token_ids)``), special tokens whose text was skipped act where their
+text would have stood (contract v2). The text may trail the ids by ``text_lag`` characters (vLLM's
+stop-string hold-back). A token that is the delta's last id stands at the end of the delta's text
+plus the lag; the first id at its start plus the lag; a middle id somewhere in between, decided
+when that text has arrived (where a declared tool name begins, else before the name-like run that
+ends the first line). A token whose place falls inside open arguments takes effect when they close
+(GLM-4 writes it right after the ``}``; the whitespace between is framing); only ``close()`` makes
+that a truncated call. A token whose text does show up (special tokens kept) acts once, at its
+text: until a stream has shown which it is, a token waits for the few characters that could still
+hold its text.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -52,25 +59,34 @@ GLM4_9B_CHAT_SPECIAL_TOKEN_IDS: Mapping[int, str] = {
 _SPECIAL_TOKENS = (ASSISTANT, *END_OF_TURN)
 _SPECIAL_TOKEN = re.compile("|".join(re.escape(token) for token in _SPECIAL_TOKENS))
 _LONGEST_SPECIAL = max(len(token) for token in _SPECIAL_TOKENS)
+_LOOKAHEAD = _LONGEST_SPECIAL + 1  # a kept token's text, with the space vLLM puts before it
 _SPACES = re.compile(r"[ \t]*")
+_TRAILING = re.compile(r"[ \t\r]*")  # after a name: spaces, and the \r of a \r\n
 _WHITESPACE = re.compile(r"[ \t\r\n]*")
-_NAME_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
-
-
+_NAME_FIRST = re.compile(r"[A-Za-z_]")
+_NAME_REST = re.compile(r"[A-Za-z0-9_.-]*")
+_MAX_NAME_LIKE = 64
 _NAME_CHARS_BEFORE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_.-]*)?\Z")
 
-
-def _next_segment_start(text: str) -> int:
-    """Where, in a merged delta's text, a skipped ``<|assistant|>`` most likely sat: before the
-    name-like run that ends the text's first line (the next segment's metadata), or right before
-    that line's newline when no name precedes it (an empty metadata line)."""
-    newline = text.find("\n")
-    line_end = len(text) if newline < 0 else newline
-    return _NAME_CHARS_BEFORE.search(text, 0, line_end).start()
+_drive = StreamParser._run  # the state-machine driver, over text with no token waiting in it
 
 
 def _is_special_prefix(text: str) -> bool:
     return any(token.startswith(text) for token in _SPECIAL_TOKENS)
+
+
+class _Pending:
+    """A special token known by its id, whose place in the text is ``lo`` (or somewhere in
+    ``lo..hi``, for a middle id of a merged delta), stream offsets."""
+
+    __slots__ = ("lo", "hi", "token", "arrival", "after_call")
+
+    def __init__(self, lo: int, hi: int, token: str, arrival: int) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.token = token
+        self.arrival = arrival  # what had been fed when the id came
+        self.after_call = False  # its place fell inside open arguments: it acts when they close
 
 
 class Glm4Parser(StreamParser):
@@ -80,6 +96,7 @@ class Glm4Parser(StreamParser):
         self,
         *args: Any,
         special_token_ids: Mapping[int, str] | None = None,
+        text_lag: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -89,68 +106,96 @@ class Glm4Parser(StreamParser):
             raise ValueError(
                 f"special_token_ids maps to {unknown}; the glm4 parser acts on {list(_SPECIAL_TOKENS)}"
             )
+        if type(text_lag) is not int or text_lag < 0:
+            raise ValueError(f"text_lag must be a non-negative int (characters), not {text_lag!r}")
         self.special_token_ids = dict(ids)
+        self._special_ids = frozenset(ids)
+        self.text_lag = text_lag
         self._state = _SEGMENT
         self._turn_ended = False
-        self._separator_pending = False  # a skipped <|assistant|> follows the open call
         self._after_separator = False  # the whitespace after the last call precedes a separator
+        self._pending: list[_Pending] = []
+        self._closing = False
+        self._texts_kept: bool | None = None  # whether special tokens show their text (learned)
+        self._reset_metadata()
 
-    # ---- text -----------------------------------------------------------------------------
+    # ---- the metadata line, scanned incrementally ----------------------------------------
 
-    def _scan_call_body(self, buf: str, i: int, base: int) -> int:
-        end = self._scan_call(buf, i, base)
-        if end < 0:
-            return len(buf)
-        self._state = _AFTER
-        self._after_separator = self._separator_pending
-        self._separator_pending = False
-        return end
+    def _reset_metadata(self) -> None:
+        self._meta_at = -1  # stream offset of the metadata's first character, once known
+        self._meta_seen = -1  # scanned up to here: no newline before it
+        self._meta_like = False  # name-like so far
+        self._meta_spaces = False  # name-like, and only spaces since the name
+        self._meta_candidate = -1  # index of a declared name that starts with the line so far
+        self._meta_exact = False  # the line so far is a declared name and spaces
 
-    def _scan_body(self, buf: str, i: int, base: int) -> int:
-        n = len(buf)
-        token = _SPECIAL_TOKEN.search(buf, i)
-        if token is not None:
-            self._text(buf[i : token.start()], base + token.start())
-            self._special(token.group())
-            return token.end()
-        hold = n
-        bracket = buf.rfind("<", max(i, n - _LONGEST_SPECIAL + 1))
-        if bracket >= 0 and _is_special_prefix(buf[bracket:]):
-            hold = bracket
-        self._text(buf[i:hold], base + hold)
-        return hold
+    def _extend_metadata(self, buf: str, base: int, stop: int) -> None:
+        """Take ``buf`` up to ``stop`` into the metadata line, from where the last look ended."""
+        seen = self._meta_seen - base
+        if seen >= stop:
+            return
+        start = self._meta_at - base
+        if self._meta_like:
+            if self._meta_spaces:
+                self._meta_like = _TRAILING.match(buf, seen, stop).end() == stop  # type: ignore[union-attr]
+            else:
+                end = _NAME_REST.match(buf, seen, stop).end()  # type: ignore[union-attr]
+                if end - start > _MAX_NAME_LIKE:
+                    self._meta_like = False
+                elif end < stop:
+                    self._meta_spaces = True
+                    self._meta_like = _TRAILING.match(buf, end, stop).end() == stop  # type: ignore[union-attr]
+        names = self._sorted_names
+        candidate = self._meta_candidate
+        if candidate >= 0 and not names[candidate].startswith(buf[seen:stop], seen - start):
+            line = buf[start:stop]
+            candidate = bisect.bisect_left(names, line, candidate)
+            if candidate == len(names) or not names[candidate].startswith(line):
+                candidate = -1
+                name = line.rstrip(" \t\r")
+                self._meta_exact = name in self._declared
+        elif self._meta_exact:
+            self._meta_exact = _TRAILING.match(buf, seen, stop).end() == stop  # type: ignore[union-attr]
+        self._meta_candidate = candidate
+        self._meta_seen = base + stop
 
     def _scan_metadata(self, buf: str, i: int, base: int) -> int:
         """``buf[i:]`` starts a segment's metadata line (state segment) or follows a call."""
         n = len(buf)
         limit = self.hold_back_limit
-        start = (_WHITESPACE if self._state is _AFTER else _SPACES).match(buf, i).end()
-        if start - i > limit:
-            return self._to_body(i)
-        if start == n:
-            return i
-        char = buf[start]
-        if char == "<":
-            token = _SPECIAL_TOKEN.match(buf, start)
-            if token is not None:
-                self._special(token.group())  # the whitespace before it is framing too
-                return token.end()
-            if n - start < _LONGEST_SPECIAL and _is_special_prefix(buf[start:]):
+        if self._meta_at < 0:
+            start = (_WHITESPACE if self._state is _AFTER else _SPACES).match(buf, i).end()  # type: ignore[union-attr]
+            if start - i > limit:
+                return self._to_body(i)
+            if start == n:
+                return i
+            char = buf[start]
+            if char == "<":
+                token = _SPECIAL_TOKEN.match(buf, start)
+                if token is not None:
+                    self._special(token.group(), base + start)  # the whitespace before is framing
+                    return token.end()
+                if n - start < _LONGEST_SPECIAL and _is_special_prefix(buf[start:]):
+                    return self._hold(buf, i)
+                # not a special token: a declared name may still start with "<"
+            elif char == "\n" or (char == "\r" and buf.startswith("\n", start + 1)):
+                self._state = _BODY  # empty metadata: a plain reply, its metadata line is framing
+                return buf.index("\n", start) + 1
+            elif char == "\r" and start + 1 == n:
                 return self._hold(buf, i)
-            # not a special token: a declared name may still start with "<"
-        elif char == "\n":  # empty metadata: a plain reply, its metadata line is framing
-            self._state = _BODY
-            return start + 1
+            self._meta_at = self._meta_seen = base + start
+            self._meta_like = _NAME_FIRST.match(buf, start) is not None
+            self._meta_candidate = 0 if self._sorted_names else -1
 
-        newline = buf.find("\n", start, i + limit + 1)
-        line_end = newline if newline >= 0 else min(n, i + limit + 1)
-        name = buf[start:line_end].rstrip(" \t")
-        name_like = _NAME_LIKE.fullmatch(name) is not None
-        if not (name_like or self._could_be_declared(name)):
+        start = self._meta_at - base
+        newline = buf.find("\n", self._meta_seen - base, i + limit + 1)
+        self._extend_metadata(buf, base, newline if newline >= 0 else min(n, i + limit + 1))
+        if not (self._meta_like or self._meta_candidate >= 0 or self._meta_exact):
             return self._to_body(start if self._after_separator else i)
         if newline < 0:
             return self._hold(buf, i)
-        if not (name_like or name in self._declared):
+        name = buf[start:newline].rstrip(" \t\r")
+        if not (self._meta_like or name in self._declared):
             return self._to_body(i)
         body = newline + 1
         if body - i > limit:
@@ -160,6 +205,7 @@ class Glm4Parser(StreamParser):
         if buf[body] != "{":
             return self._to_body(i)
         self._state = _CALL
+        self._reset_metadata()
         self._open_call(name, base + body)
         return body
 
@@ -170,10 +216,62 @@ class Glm4Parser(StreamParser):
         """What was held from ``i`` is not a call header: it is text."""
         self._state = _BODY
         self._after_separator = False
+        self._reset_metadata()
         return i
 
-    def _special(self, token: str) -> None:
+    # ---- bodies ---------------------------------------------------------------------------
+
+    def _scan_body(self, buf: str, i: int, base: int) -> int:
+        n = len(buf)
+        token = _SPECIAL_TOKEN.search(buf, i)
+        if token is not None:
+            self._text(buf[i : token.start()], base + token.start())
+            self._special(token.group(), base + token.start())
+            return token.end()
+        hold = n
+        bracket = buf.rfind("<", max(i, n - _LONGEST_SPECIAL + 1))
+        if bracket >= 0 and _is_special_prefix(buf[bracket:]):
+            hold = bracket
+        self._text(buf[i:hold], base + hold)
+        return hold
+
+    def _scan_call_body(self, buf: str, i: int, base: int) -> int:
+        n = len(buf)
+        limit = -1  # a special token's text ends an open body (contract v2): scan up to it
+        token = None
+        if buf.find("<", i) >= 0:
+            token = _SPECIAL_TOKEN.search(buf, i)
+            if token is not None:
+                limit = token.start()
+            else:
+                bracket = buf.rfind("<", max(i, n - _LONGEST_SPECIAL + 1))
+                if bracket >= 0 and _is_special_prefix(buf[bracket:]):
+                    limit = bracket  # it may still become one: held
+        end = self._scan_call(buf, i, base, limit)
+        if end >= 0:
+            self._state = _AFTER
+            self._after_separator = False
+            pending = self._pending
+            if pending and pending[0].after_call:  # a separator skipped inside the arguments
+                del pending[0]
+                self._after_separator = True
+            return end
+        if token is None:
+            return n if limit < 0 else limit
+        self._close_call(base + limit, f"truncated call: {token.group()} came inside the arguments")
+        self._state = _AFTER  # the token is read there
+        return limit
+
+    def _special(self, token: str, at: int = -1) -> None:
+        """A special token, at its text or (``at`` < 0) by its id."""
+        if at >= 0 and self._pending:  # its id may have come first: it acts once, here
+            for position, pending in enumerate(self._pending):
+                if pending.token == token and pending.arrival - _LOOKAHEAD <= at:
+                    del self._pending[position]
+                    self._texts_kept = True
+                    break
         self._after_separator = False
+        self._reset_metadata()
         if token == ASSISTANT:
             if not self._turn_ended:
                 self._state = _SEGMENT
@@ -184,44 +282,97 @@ class Glm4Parser(StreamParser):
     # ---- token ids ------------------------------------------------------------------------
 
     def _run_ids(self, buf: str, base: int, token_ids: Sequence[int], delta_at: int) -> int:
-        specials = self.special_token_ids
-        skipped = [
-            (position, specials[token_id])
-            for position, token_id in enumerate(token_ids)
-            if token_id in specials and specials[token_id] not in buf
-        ]
-        if not skipped:
-            return self._run(buf, base)
-        tokens = {token for _, token in skipped}
-        separator = ASSISTANT in tokens and not self._turn_ended
-        split = -1  # where in buf a separator inside a plain reply starts the next segment
-        if separator:
-            if skipped[0] == (0, ASSISTANT):
-                split = delta_at  # the delta's first token: the boundary is before its text
-            elif self._state is _CALL:
-                self._separator_pending = True  # GLM-4 writes it right after the closing "}"
-            elif self._state is _AFTER:
-                self._after_separator = True
-            elif self._state is _BODY:
-                split = delta_at + _next_segment_start(buf[delta_at:])
-        done = 0
-        if split >= 0:
-            cut = self._run(buf[:split], base)
-            self._flush(buf[cut:split], base + cut, at_special=True)
-            self._state = _SEGMENT
-            done = split
-        cut = done + self._run(buf[done:], base + done)
-        if self._separator_pending:  # the call did not end before its separator: truncated
-            self._separator_pending = False
-            self._flush(buf[cut:], base + cut, at_special=True)
-            self._state = _SEGMENT
-            cut = len(buf)
-        if not tokens.isdisjoint(END_OF_TURN):  # stop tokens: they end the delta
-            self._flush(buf[cut:], base + cut, at_special=True)
-            self._turn_ended = True
-            self._state = _BODY
-            cut = len(buf)
-        return cut
+        if not self._special_ids.isdisjoint(token_ids):
+            specials = self.special_token_ids
+            last = len(token_ids) - 1
+            before = base + delta_at + self.text_lag
+            after = base + len(buf) + self.text_lag
+            for position, token_id in enumerate(token_ids):
+                token = specials.get(token_id)
+                if token is not None:
+                    lo = after if position == last else before
+                    hi = before if position == 0 and position != last else after
+                    self._pending.append(_Pending(lo, hi, token, base + delta_at))
+        return self._run(buf, base)
+
+    def _run(self, buf: str, base: int) -> int:
+        return self._run_pending(buf, base) if self._pending else _drive(self, buf, base)
+
+    def _run_pending(self, buf: str, base: int) -> int:
+        """Drive the text up to each waiting token's place, and act on it there."""
+        n = len(buf)
+        fed = base + n
+        pending = self._pending
+        i = 0
+        while pending:
+            token = pending[0]
+            if token.after_call:
+                if self._state is _CALL:
+                    j = self._scan_call_body(buf, i, base)  # releases the token if it closes
+                    if self._state is _CALL:
+                        return j
+                    i = j
+                    continue
+                token.after_call = False  # the call ended otherwise (its text truncated it)
+                token.lo = token.hi = base + i
+            lo = min(max(token.lo - base, i), n)
+            if token.lo > fed and not self._closing:
+                break  # its place is not fed yet
+            i += _drive(self, buf[i:lo], base + i) if lo > i else 0
+            if self._state is _CALL:
+                token.after_call = True
+                continue
+            if not pending or pending[0] is not token:
+                continue  # its text came and acted
+            hi = min(max(token.hi - base, lo), n)
+            lookahead = 0 if self._texts_kept is False else _LOOKAHEAD
+            if fed < token.hi + lookahead and not self._closing and fed - base - i <= self.hold_back_limit:
+                return i  # its text may still show up: wait for it
+            kept = buf.find(token.token, i, hi + lookahead + _LONGEST_SPECIAL) if lookahead else -1
+            if kept >= 0:  # special tokens are kept: its text, just ahead, acts where it stands
+                i += _drive(self, buf[i : kept + len(token.token)], base + i)
+                if pending and pending[0] is token:
+                    del pending[0]
+                self._texts_kept = True
+                continue
+            self._texts_kept = False
+            del pending[0]
+            if lo == hi or self._state is _AFTER:
+                split = lo
+            else:
+                split = self._middle_place(buf, lo, hi)
+                i += _drive(self, buf[i:split], base + i) if split > i else 0
+                if self._state is _CALL:  # a call opened before it: it acts when that closes
+                    token.after_call = True
+                    pending.insert(0, token)
+                    continue
+            if self._state is _AFTER and lo != hi and token.token == ASSISTANT:
+                self._after_separator = True  # GLM-4 wrote it right after the call
+                continue
+            self._flush(buf[i:split], base + i, at_special=True)
+            self._special(token.token)
+            i = split
+        return i + _drive(self, buf[i:], base + i) if i else _drive(self, buf, base)
+
+    def _middle_place(self, buf: str, lo: int, hi: int) -> int:
+        """Where in ``buf[lo:hi]`` (a merged delta's text) a skipped separator most likely sat:
+        where a declared tool name begins a run, else before the name-like run that ends its
+        first line (the next segment's metadata), else before that line's newline."""
+        best = -1
+        for name in self._sorted_names:
+            at = buf.find(name, lo, hi + len(name))
+            while 0 <= at <= hi:
+                follows = _TRAILING.match(buf, at + len(name)).end()  # type: ignore[union-attr]
+                if follows == len(buf) or buf[follows] == "\n":
+                    if best < 0 or at < best:
+                        best = at
+                    break
+                at = buf.find(name, at + 1, hi + len(name))
+        if best >= 0:
+            return best
+        newline = buf.find("\n", lo, hi)
+        line_end = hi if newline < 0 else newline
+        return _NAME_CHARS_BEFORE.search(buf, lo, line_end).start()  # type: ignore[union-attr]
 
     # ---- end ------------------------------------------------------------------------------
 
@@ -230,14 +381,22 @@ class Glm4Parser(StreamParser):
         metadata is framing, and so is whitespace after a call when a special token follows."""
         end = base + len(held)
         if self._state is _CALL:
+            if held:  # what was held as a possible special token is arguments after all
+                self._call_piece(held, end)
             self._fail_truncated(end)
-        elif self._state is _AFTER and (at_special or self._after_separator):
-            self._text(held.lstrip(" \t\r\n"), end)  # whitespace before a separator is framing
+        elif self._state is _AFTER and self._after_separator:
+            self._text(held.lstrip(" \t\r\n"), end)  # the separator stood before the whitespace
+        elif self._state is _AFTER and at_special:
+            if held.strip(" \t\r\n"):  # whitespace between a call and a special token is framing
+                self._text(held, end)
         elif held.strip(" \t\r\n") or self._state is not _SEGMENT:
             self._text(held, end)
+        self._reset_metadata()
 
     def _finish(self, buf: str, base: int) -> None:
-        self._flush(buf, base)
+        self._closing = True
+        cut = self._run_pending(buf, base) if self._pending else 0
+        self._flush(buf[cut:], base + cut)
 
 
 Glm4Parser._handlers = {

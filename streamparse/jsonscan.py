@@ -27,9 +27,9 @@ _CLOSER = {"{": "}", "[": "]"}
 class JsonScanner:
     """Finds where a JSON object/array ends, one delta at a time.
 
-    ``scan(text, pos)`` continues from the state left by the previous call and returns the index
-    just past the closing bracket (or past a closing bracket of the wrong type, with ``error``
-    set), or ``-1`` when ``text`` ends first.
+    ``scan(text, pos, end)`` continues from the state left by the previous call and returns the
+    index just past the closing bracket (or past a closing bracket of the wrong type, with
+    ``error`` set), or ``-1`` when ``text`` (or ``text[:end]``) ends first.
     """
 
     __slots__ = ("closers", "in_string", "escaped", "error")
@@ -40,8 +40,8 @@ class JsonScanner:
         self.escaped = False
         self.error = ""
 
-    def scan(self, text: str, pos: int = 0) -> int:
-        n = len(text)
+    def scan(self, text: str, pos: int = 0, end: int = -1) -> int:
+        n = len(text) if end < 0 else end
         if self.escaped:
             if pos >= n:
                 return -1
@@ -51,7 +51,7 @@ class JsonScanner:
         in_string = self.in_string
         while True:
             if in_string:
-                match = _INSIDE.search(text, pos)
+                match = _INSIDE.search(text, pos, n)
                 if match is None:
                     break
                 pos = match.end()
@@ -63,7 +63,7 @@ class JsonScanner:
                     self.escaped = True
                     break
             else:
-                match = _OUTSIDE.search(text, pos)
+                match = _OUTSIDE.search(text, pos, n)
                 if match is None:
                     break
                 pos = match.end()

@@ -254,11 +254,12 @@ class StreamParser:
             }))
             self._emitted = end
 
-    def _scan_call(self, buf: str, i: int, base: int) -> int:
-        """Stream the open call's JSON arguments from ``buf[i:]``; return where they end, or -1
-        when ``buf`` ends first (everything consumed). The hot path: kept flat on purpose."""
-        end = self._scanner.scan(buf, i)
-        stop = len(buf) if end < 0 else end
+    def _scan_call(self, buf: str, i: int, base: int, limit: int = -1) -> int:
+        """Stream the open call's JSON arguments from ``buf[i:]`` (or ``buf[i:limit]``); return
+        where they end, or -1 when ``buf`` ends first (everything consumed). The hot path: kept
+        flat on purpose."""
+        end = self._scanner.scan(buf, i, limit)
+        stop = (len(buf) if limit < 0 else limit) if end < 0 else end
         if stop > i:
             self._call_piece(buf[i:stop], base + stop)
         if end >= 0:

@@ -271,6 +271,8 @@ class Qwen2Parser(StreamParser):
     def _finish(self, buf: str, base: int) -> None:
         end = base + len(buf)
         if self._state is _CALL:
+            if buf:  # backticks held as a possible closing fence are arguments after all
+                self._call_piece(buf, end)
             self._fail_truncated(end)
             return
         if self._state is _HEADER:

@@ -58,8 +58,28 @@ CASES = [
      [(0, "get_current_weather", "invalid JSON")]),
     ("truncated-body", 'get_current_weather\n{"location": "Bei', TOOLS, "", [],
      [(0, "get_current_weather", "truncated")]),
-    ("braces-in-strings", 'get_current_weather\n{"location": "}{\\"<|assistant|>"}', TOOLS, "",
-     [("get_current_weather", {"location": '}{"<|assistant|>'})], []),
+    ("braces-in-strings", 'get_current_weather\n{"location": "}{\\"<|assistant"}', TOOLS, "",
+     [("get_current_weather", {"location": '}{"<|assistant'})], []),
+    # contract v2: a special token's text ends an open body (as its id does when skipped)
+    ("special-token-text-truncates-the-body", 'get_current_weather\n{"location": "}{\\"<|assistant|>"}', TOOLS,
+     '"}', [], [(0, "get_current_weather", "truncated", '{"location": "}{\\"')]),
+    ("separator-inside-arguments-then-next-call",
+     'get_current_weather\n{"location": 1<|assistant|>calculate_gpa\n{"grades": [], "hours": []}', TOOLS,
+     "", [("calculate_gpa", {"grades": [], "hours": []})], [(0, "get_current_weather", "truncated", '{"location": 1')]),
+    ("end-of-turn-inside-arguments", 'get_current_weather\n{"location": "x<|observation|>', TOOLS,
+     "", [], [(0, "get_current_weather", "truncated", '{"location": "x')]),
+    ("partial-special-at-end-of-arguments-is-arguments", 'get_current_weather\n{"location": "<|assis', TOOLS,
+     "", [], [(0, "get_current_weather", "truncated", '{"location": "<|assis')]),
+    ("wrong-bracket-ends-the-call", 'get_current_weather\n{"a": [1}\nDone', TOOLS,
+     "\nDone", [], [(0, "get_current_weather", "mismatched bracket", '{"a": [1}')]),
+    ("nesting-deeper-than-512", 'a\n{"a":' + "[" * 1000 + "]" * 1000 + "}", None,
+     "", [], [(0, "a", "deeper than 512", '{"a":' + "[" * 1000 + "]" * 1000 + "}")]),
+    ("lone-surrogate", 'a\n{"q": "\\ud83d"}', None, "", [], [(0, "a", "lone surrogate", '{"q": "\\ud83d"}')]),
+    ("crlf-after-the-name", 'get_current_weather\r\n{"location": "x"}', TOOLS, "",
+     [("get_current_weather", {"location": "x"})], []),
+    ("crlf-empty-metadata", '\r\nHello', TOOLS, "Hello", [], []),
+    ("whitespace-before-end-of-turn-after-text", 'a\n{}\nDone<|observation|>', None, "\nDone", [("a", {})], []),
+    ("whitespace-before-end-of-turn-is-framing", 'a\n{}\n<|observation|>', None, "", [("a", {})], []),
     ("name-then-end-of-stream-is-text", "get_current_weather\n", TOOLS, "get_current_weather\n", [], []),
     ("empty-response", "", TOOLS, "", [], []),
 ]
@@ -74,6 +94,8 @@ def test_golden(text, tools, content, calls, errors):
     assert [(e.index, e.name) for e in result.errors] == [e[:2] for e in errors]
     for error, expected in zip(result.errors, errors, strict=True):
         assert expected[2] in error.message
+        if len(expected) > 3:
+            assert error.raw == expected[3]
 
 
 def test_first_line_is_held_while_it_could_be_a_name_and_released_when_it_cannot():

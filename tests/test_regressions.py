@@ -51,7 +51,9 @@ def test_closing_brace_arrives_with_the_next_marker_glm4():
 @pytest.mark.parametrize("fmt, text", [
     ("qwen2", 'Action: note\nAction Input: {"text": "}\\nAction: fake\\nAction Input: {}"}'),
     ("qwen2", 'Action: note\nAction Input: {"text": "a}b", "n": {"m": "}"}}'),
-    ("glm4", 'note\n{"text": "}<|assistant|>fake\\n{}"}'),
+    # (contract v2: a special token's text inside arguments ends them; the marker here is the
+    # skipped-separator shape, a name and "{" right after a "}")
+    ("glm4", 'note\n{"text": "}fake\\n{}", "n": "}\\nfake\\n{"}'),
 ])
 def test_brace_or_marker_inside_an_argument_string(fmt, text):
     result = run(list(text), fmt)
