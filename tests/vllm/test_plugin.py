@@ -202,3 +202,58 @@ def test_adjust_request(registered, tokenizer):
         assert request.skip_special_tokens is expected
     request = Qwen2StreamparseToolParser(tokenizer).adjust_request(_request(case))
     assert request.skip_special_tokens is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "lag"),
+    [({}, 0), ({"stop": "Observation:"}, 11), ({"stop": ["ab", "Observation:"]}, 11),
+     ({"stop": ["Observation:"], "include_stop_str_in_output": True}, 0)],
+)
+def test_text_lag_comes_from_the_requests_stop_strings(extra, lag):
+    from streamparse_vllm.tool_parser import text_lag
+
+    assert text_lag(_request(case_by_name("glm4_two_calls_skipped_specials"), **extra)) == lag
+
+
+def test_glm4_separator_id_ahead_of_its_text_under_stop_strings(registered, tokenizer):
+    """vLLM holds back the stop string's length minus 1 characters of text, never the ids: the
+    skipped <|assistant|> arrives before the first call's "}". Both calls must come through."""
+    from streamparse_vllm.tool_parser import Glm4StreamparseToolParser
+
+    case = case_by_name("glm4_two_calls_skipped_specials")
+    request = _request(case, stop=["Observation:"])
+    text = 'get_current_weather\n{"location": "Paris"}calculate_gpa\n{"grades": ["A"], "hours": [3]}'
+    split = text.index("}") + 1 - 11  # 11 characters of text lag behind the separator's id
+    deltas = [(text[:split], [1, 2]), ("", [151337]), (text[split:], [3, 4])]
+    parser = Glm4StreamparseToolParser(tokenizer, request.tools)
+    messages = _drive(parser, deltas, request, engine_based=True)
+    messages.append(parser.finish_streaming())
+    names = [entry.function.name for m in messages if m for entry in m.tool_calls if entry.id]
+    arguments = {}
+    for m in messages:
+        for entry in m.tool_calls if m else []:
+            arguments[entry.index] = arguments.get(entry.index, "") + entry.function.arguments
+    assert names == ["get_current_weather", "calculate_gpa"]
+    assert arguments == {0: '{"location": "Paris"}', 1: '{"grades": ["A"], "hours": [3]}'}
+
+
+def test_glm4_separator_after_a_sentence_under_stop_strings(registered, tokenizer):
+    """The id of a skipped <|assistant|> after a plain sentence arrives 11 characters of text
+    early; only the request's text lag puts it after the sentence, so the call is not lost."""
+    from streamparse_vllm.tool_parser import Glm4StreamparseToolParser
+
+    case = case_by_name("glm4_two_calls_skipped_specials")
+    sentence, call = "\nLet me check that.", 'get_current_weather\n{"location": "Paris"}'
+    split = len(sentence) - 11
+    deltas = [(sentence[:split], [1, 2]), ("", [151337]), (sentence[split:] + call, [3, 4])]
+    for stop, lost in ((["Observation:"], False), (None, True)):
+        request = _request(case, stop=stop)
+        parser = Glm4StreamparseToolParser(tokenizer, request.tools)
+        messages = _drive(parser, deltas, request, engine_based=True)
+        messages.append(parser.finish_streaming())
+        names = [e.function.name for m in messages if m for e in m.tool_calls if e.id]
+        content = "".join(m.content or "" for m in messages if m)
+        if lost:  # without the stop string the lag is unknown: the id splits the sentence
+            assert names == []
+        else:
+            assert (names, content) == (["get_current_weather"], "Let me check that.")

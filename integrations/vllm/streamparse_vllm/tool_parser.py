@@ -102,12 +102,26 @@ def special_token_ids(tokenizer: Any, tokens: Sequence[str]) -> dict[int, str]:
     return ids
 
 
+def text_lag(request: Any) -> int:
+    """How many characters vLLM holds back from the streamed text for this request: the longest
+    stop string's length minus 1, unless the stop string is included in the output
+    (``vllm/v1/engine/detokenizer.py``). Token ids are not held back, so the text trails them."""
+    stop = getattr(request, "stop", None)
+    if not stop or getattr(request, "include_stop_str_in_output", False):
+        return 0
+    stops = [stop] if isinstance(stop, str) else list(stop)
+    return max((len(s) for s in stops), default=1) - 1 if stops else 0
+
+
 class _Stream:
     """One stream's parser plus the bookkeeping that turns its events into ``DeltaMessage``s."""
 
-    def __init__(self, owner: StreamparseToolParser) -> None:
+    def __init__(self, owner: StreamparseToolParser, request: Any = None) -> None:
         self.owner = owner
-        self.parser = StreamParser(owner.format, owner.sp_tools, **owner.parser_options)
+        options = dict(owner.parser_options)
+        if "special_token_ids" in options and request is not None:
+            options["text_lag"] = text_lag(request)  # where a skipped token's id stands
+        self.parser = StreamParser(owner.format, owner.sp_tools, **options)
         self.use_ids = bool(owner.special_ids)
 
     def feed(self, delta: str, token_ids: Sequence[int] | None) -> DeltaMessage | None:
@@ -224,7 +238,7 @@ class StreamparseToolParser(ToolParser):
         if getattr(request, "tool_choice", None) == "none":
             return DeltaMessage(content=delta_text) if delta_text else None
         if self._stream is None:
-            self._stream = _Stream(self)
+            self._stream = _Stream(self, request)
         return self._stream.feed(delta_text, delta_token_ids)
 
     def finish_streaming(self) -> DeltaMessage | None:
