@@ -139,6 +139,8 @@ def replay(tok, record: dict, stop_ids) -> list[str]:
         prompt_embeds=None, sampling_params=params,
     )  # fmt: skip
     detok = IncrementalDetokenizer.from_new_request(tok, request)
+    lag = getattr(detok, "stop_buffer_length", 0)
+    assert lag == record.get("text_lag", lag), (record["name"], lag, record["text_lag"])
     ids = record["token_ids"]
     out = []
     for n, tid in enumerate(ids):
@@ -155,6 +157,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--streams", type=Path, default=ROOT / "tests" / "data" / "streams")
+    ap.add_argument("--generated", type=Path, default=ROOT / "tests" / "data" / "glm4_generated")
     args = ap.parse_args(argv)
     toks = {"qwen2": qwen2_tokenizer(args.data), "glm4": glm4_tokenizer(args.data)}
     stop_ids = {"qwen2": QWEN2_STOP_IDS, "glm4": GLM4_STOP_IDS}
@@ -194,8 +197,47 @@ def main(argv=None) -> int:
                 print(f"TOKEN IDS DIFFER {record['name']} [{record['mode']}]")
         print(f"{fmt}: {n_records} records, {n_tokens} tokens compared with vLLM "
               f"{'/'.join(sorted(kinds))}")  # fmt: skip
+    failures += check_generated(toks["glm4"], args.generated)
     print("OK: identical" if not failures else f"FAILED: {failures} mismatches")
     return 1 if failures else 0
+
+
+def check_generated(tok, folder: Path) -> int:
+    """The generated GLM-4 corpus (tests/tools/glm4_generated.py): each reply's deltas in each
+    mode, and the same with stop strings (``Observation:`` and the reply's own): what vLLM
+    emits must equal the recorded deltas with the text held back ``len(stop) - 1`` characters,
+    as the test rebuilds them (``lag_steps``)."""
+    from glm4_generated import MODES, lag_steps
+
+    failures = n_streams = n_tokens = 0
+    for line in (folder / "replies.jsonl").read_text(encoding="utf-8").splitlines():
+        reply = json.loads(line)
+        ids = []
+        for piece in _split_special(reply["response"] + "<|observation|>"):
+            if piece in tok.special:
+                ids.append(tok.special[piece])
+            elif piece:
+                ids.extend(tok.enc.encode(piece, disallowed_special=()))
+        if ids != reply["token_ids"]:
+            failures += 1
+            print(f"TOKEN IDS DIFFER generated reply {reply['id']}")
+        for mode, (skip, spaces) in MODES.items():
+            for stop in ([], ["Observation:"], [reply["stop"]]):
+                record = {
+                    "name": f"generated-{reply['id']}", "skip_special_tokens": skip,
+                    "spaces_between_special_tokens": spaces, "stop": stop,
+                    "include_stop_str_in_output": False, "prompt_ids": reply["prompt_ids"],
+                    "token_ids": reply["token_ids"], "finish_reason": "stop",
+                    "text_lag": max(map(len, stop)) - 1 if stop else 0,
+                }  # fmt: skip
+                got, _ = replay(tok, record, GLM4_STOP_IDS)
+                n_streams += 1
+                n_tokens += len(got)
+                if got != lag_steps(reply["deltas"][mode], record["text_lag"]):
+                    failures += 1
+                    print(f"MISMATCH generated reply {reply['id']} [{mode}, stop {stop}]")
+    print(f"glm4 generated: {n_streams} streams, {n_tokens} tokens compared with vLLM")
+    return failures
 
 
 def _split_special(text: str) -> list[str]:
