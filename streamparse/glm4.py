@@ -293,13 +293,19 @@ class Glm4Parser(StreamParser):
                     lo = after if position == last else before
                     hi = before if position == 0 and position != last else after
                     self._pending.append(_Pending(lo, hi, token, base + delta_at))
+            self._run = self._run_pending  # type: ignore[method-assign]  # until none waits
         return self._run(buf, base)
 
-    def _run(self, buf: str, base: int) -> int:
-        return self._run_pending(buf, base) if self._pending else _drive(self, buf, base)
-
     def _run_pending(self, buf: str, base: int) -> int:
-        """Drive the text up to each waiting token's place, and act on it there."""
+        """Drive the text up to each waiting token's place, and act on it there. While a token
+        waits, this is the parser's ``_run`` (an instance attribute, so that the usual driver
+        runs with no check at all when none does)."""
+        cut = self._act_on_pending(buf, base)
+        if not self._pending:
+            self.__dict__.pop("_run", None)
+        return cut
+
+    def _act_on_pending(self, buf: str, base: int) -> int:
         n = len(buf)
         fed = base + n
         pending = self._pending
