@@ -7,7 +7,7 @@ to be right), the way h11 builds its events with ``_parsed=True``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,11 +19,13 @@ class _Event(BaseModel):
     into the concatenated stream. In emission order, events tile the stream."""
 
     model_config = ConfigDict(frozen=True)
+    _type: ClassVar[str]  # set below, per class: its ``type`` literal
+    _all_fields: ClassVar[set[str]]  # its field names, shared by every event built unvalidated
 
     @classmethod
     def _build(cls, **values: Any) -> Any:
         """Construct without validation (parser-internal: the values are known to be right)."""
-        return _construct(cls, {"type": cls._type, **values})  # type: ignore[attr-defined]
+        return _construct(cls, {"type": cls._type, **values})
 
 
 _set = object.__setattr__
@@ -34,7 +36,7 @@ def _construct(cls: type[_Event], values: dict[str, Any]) -> Any:
     field is set, and pydantic copies the set before it would ever change it."""
     event = object.__new__(cls)
     _set(event, "__dict__", values)
-    _set(event, "__pydantic_fields_set__", cls._all_fields)  # type: ignore[attr-defined]
+    _set(event, "__pydantic_fields_set__", cls._all_fields)
     _set(event, "__pydantic_extra__", None)
     _set(event, "__pydantic_private__", None)
     return event
@@ -96,9 +98,12 @@ class ToolCallError(_Event):
     span: Span
 
 
-for _cls in (TextEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError):
-    _cls._type = _type_of(_cls)  # type: ignore[attr-defined]
-    _cls._all_fields = set(_cls.model_fields)  # type: ignore[attr-defined]
+_EVENT_CLASSES: tuple[type[_Event], ...] = (
+    TextEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError
+)
+for _cls in _EVENT_CLASSES:
+    _cls._type = _type_of(_cls)
+    _cls._all_fields = set(_cls.model_fields)
 
 Event = Annotated[
     TextEvent | ToolCallStart | ToolCallDelta | ToolCallEnd | ToolCallError,

@@ -110,7 +110,15 @@ class StreamParser:
         if cls.format_name:
             _registry[cls.format_name] = cls
 
-    def __new__(cls, format: str | None = None, *args: Any, **kwargs: Any) -> StreamParser:
+    def __new__(
+        cls,
+        format: str | None = None,
+        tools: Iterable[Tool | dict[str, Any]] | None = None,
+        *,
+        id_factory: Callable[[], str] | None = None,
+        **options: Any,
+    ) -> StreamParser:
+        """``options`` are the format's own (glm4: ``special_token_ids``, ``text_lag``)."""
         if cls is StreamParser:
             cls = _format_class(format)  # type: ignore[arg-type]
         return object.__new__(cls)
@@ -154,7 +162,8 @@ class StreamParser:
             raise ParserClosedError("feed() called after close(); create a new parser per stream")
         if type(delta) is not str and not isinstance(delta, str):
             raise TypeError(f"feed() takes a str delta, not {type(delta).__name__}")
-        self._events = events = []
+        events: list[Any] = []
+        self._events = events
         if delta or token_ids:
             held = self._held
             base = self._fed - len(held)
@@ -172,12 +181,21 @@ class StreamParser:
         if self._closed:
             raise ParserClosedError("close() called twice")
         self._closed = True
-        self._events = events = []
+        events: list[Any] = []
+        self._events = events
         held, self._held = self._held, ""
         self._finish(held, self._fed - len(held))
         if self._emitted < self._fed:
             self._text("", self._fed, force=True)
         return events
+
+    def __repr__(self) -> str:
+        tools = "any" if self.tools is None else len(self.tools)
+        state = "closed" if self._closed else self._state
+        return (
+            f"<{type(self).__name__} format={self.format_name!r} tools={tools} "
+            f"state={state!r} held_back={self.held_back}>"
+        )
 
     @property
     def closed(self) -> bool:

@@ -104,3 +104,19 @@ def test_hold_back_limit_grows_with_long_tool_names():
 def test_glm4_special_token_ids_are_checked():
     with pytest.raises(ValueError, match="special_token_ids"):
         StreamParser("glm4", special_token_ids={1: "<|system|>"})
+
+
+def test_signature_shows_the_options():
+    import inspect
+
+    parameters = inspect.signature(streamparse.StreamParser).parameters
+    assert list(parameters)[:3] == ["format", "tools", "id_factory"]
+
+
+def test_repr_names_format_tools_state_and_what_is_held():
+    parser = streamparse.StreamParser("glm4", tools=[{"name": "get_weather"}])
+    parser.feed("get_wea")
+    assert repr(parser) == "<Glm4Parser format='glm4' tools=1 state='segment' held_back=7>"
+    parser.close()
+    assert "state='closed' held_back=0" in repr(parser)
+    assert "tools=any" in repr(streamparse.StreamParser("qwen2"))
