@@ -79,7 +79,7 @@ class _Pending:
     """A special token known by its id, whose place in the text is ``lo`` (or somewhere in
     ``lo..hi``, for a middle id of a merged delta), stream offsets."""
 
-    __slots__ = ("lo", "hi", "token", "arrival", "after_call")
+    __slots__ = ("lo", "hi", "token", "arrival", "after_call", "early")
 
     def __init__(self, lo: int, hi: int, token: str, arrival: int) -> None:
         self.lo = lo
@@ -87,6 +87,7 @@ class _Pending:
         self.token = token
         self.arrival = arrival  # what had been fed when the id came
         self.after_call = False  # its place fell inside open arguments: it acts when they close
+        self.early = False  # it came before any text was released (see _run_ids)
 
 
 class Glm4Parser(StreamParser):
@@ -110,6 +111,7 @@ class Glm4Parser(StreamParser):
             raise ValueError(f"text_lag must be a non-negative int (characters), not {text_lag!r}")
         self.special_token_ids = dict(ids)
         self._special_ids = frozenset(ids)
+        self._longest_name = max(map(len, self._sorted_names), default=0)
         self.text_lag = text_lag
         self._state = _SEGMENT
         self._turn_ended = False
@@ -285,14 +287,19 @@ class Glm4Parser(StreamParser):
         if not self._special_ids.isdisjoint(token_ids):
             specials = self.special_token_ids
             last = len(token_ids) - 1
-            before = base + delta_at + self.text_lag
-            after = base + len(buf) + self.text_lag
+            lag = self.text_lag
+            before = base + delta_at + lag
+            after = base + len(buf) + lag
             for position, token_id in enumerate(token_ids):
                 token = specials.get(token_id)
                 if token is not None:
                     lo = after if position == last else before
                     hi = before if position == 0 and position != last else after
-                    self._pending.append(_Pending(lo, hi, token, base + delta_at))
+                    pending = _Pending(lo, hi, token, base + delta_at)
+                    if lo == lag and lag:  # no text released yet: the text so far may be shorter
+                        pending.lo = 0  # than the lag, so the token stands in the first ``lag``
+                        pending.early = True  # characters: at a declared name, else at ``lag``
+                    self._pending.append(pending)
             self._run = self._run_pending  # type: ignore[method-assign]  # until none waits
         return self._run(buf, base)
 
@@ -332,6 +339,8 @@ class Glm4Parser(StreamParser):
                 continue  # its text came and acted
             hi = min(max(token.hi - base, lo), n)
             lookahead = 0 if self._texts_kept is False else _LOOKAHEAD
+            if token.lo != token.hi:  # a middle id: its place is decided by the names after it
+                lookahead = max(lookahead, self._longest_name + 1)
             if fed < token.hi + lookahead and not self._closing and fed - base - i <= self.hold_back_limit:
                 return i  # its text may still show up: wait for it
             kept = buf.find(token.token, i, hi + lookahead + _LONGEST_SPECIAL) if lookahead else -1
@@ -346,7 +355,7 @@ class Glm4Parser(StreamParser):
             if lo == hi or self._state is _AFTER:
                 split = lo
             else:
-                split = self._middle_place(buf, lo, hi)
+                split = self._middle_place(buf, lo, hi, hi if token.early else -1)
                 i += _drive(self, buf[i:split], base + i) if split > i else 0
                 if self._state is _CALL:  # a call opened before it: it acts when that closes
                     token.after_call = True
@@ -360,10 +369,11 @@ class Glm4Parser(StreamParser):
             i = split
         return i + _drive(self, buf[i:], base + i) if i else _drive(self, buf, base)
 
-    def _middle_place(self, buf: str, lo: int, hi: int) -> int:
+    def _middle_place(self, buf: str, lo: int, hi: int, otherwise: int = -1) -> int:
         """Where in ``buf[lo:hi]`` (a merged delta's text) a skipped separator most likely sat:
-        where a declared tool name begins a run, else before the name-like run that ends its
-        first line (the next segment's metadata), else before that line's newline."""
+        where a declared tool name begins a line, else at ``otherwise`` if given, else before
+        the name-like run that ends its first line (the next segment's metadata), else before
+        that line's newline."""
         best = -1
         for name in self._sorted_names:
             at = buf.find(name, lo, hi + len(name))
@@ -376,6 +386,8 @@ class Glm4Parser(StreamParser):
                 at = buf.find(name, at + 1, hi + len(name))
         if best >= 0:
             return best
+        if otherwise >= 0:
+            return otherwise
         newline = buf.find("\n", lo, hi)
         line_end = hi if newline < 0 else newline
         return _NAME_CHARS_BEFORE.search(buf, lo, line_end).start()  # type: ignore[union-attr]

@@ -3,6 +3,8 @@ streamed in random chunks (through tests/helpers.py, which also checks the strea
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
@@ -10,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import streamparse
-from streamparse.prompts import render_assistant_calls, render_prompt
 from helpers import parse_chunks, split_at
+from streamparse.prompts import render_assistant_calls, render_prompt
 
 FORMATS = ["qwen2", "glm4"]
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -27,6 +29,13 @@ _JSON = st.recursive(
     max_leaves=12,
 )
 ARGUMENTS = st.dictionaries(st.text(_CHARS, max_size=10), _JSON, max_size=5)
+# glm4: a special token's text inside arguments ends them (contract v2), as the token itself would:
+# such arguments cannot be written in that format, so they do not round trip.
+GLM4_SPECIAL_TEXT = re.compile(r"<\|(?:assistant|observation|user|endoftext)\|>")
+ARGUMENTS_IN = {
+    "qwen2": ARGUMENTS,
+    "glm4": ARGUMENTS.filter(lambda a: not GLM4_SPECIAL_TEXT.search(json.dumps(a, ensure_ascii=False))),
+}
 
 
 def _one_line(name: str) -> bool:
@@ -44,8 +53,8 @@ GLM4_DECLARED_NAMES = QWEN2_NAMES.filter(lambda name: "<|" not in name and name[
 NAMES = {"qwen2": QWEN2_NAMES, "glm4": GLM4_DECLARED_NAMES}
 
 
-def calls_of(names: Any) -> Any:
-    return st.lists(st.tuples(names, ARGUMENTS), min_size=1, max_size=4)
+def calls_of(names: Any, fmt: str = "qwen2") -> Any:
+    return st.lists(st.tuples(names, ARGUMENTS_IN[fmt]), min_size=1, max_size=4)
 
 
 def openai_calls(pairs: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -71,7 +80,7 @@ def assert_round_trip(text: str, fmt: str, pairs: list[tuple[str, Any]], tools: 
 @SETTINGS
 @given(data=st.data())
 def test_calls_round_trip_with_declared_tools(fmt: str, data: st.DataObject) -> None:
-    pairs = data.draw(calls_of(NAMES[fmt]))
+    pairs = data.draw(calls_of(NAMES[fmt], fmt))
     text = render_assistant_calls(fmt, openai_calls(pairs))
     tools = [{"name": name} for name in dict.fromkeys(name for name, _ in pairs)]
     cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=8))
@@ -83,7 +92,7 @@ def test_calls_round_trip_with_declared_tools(fmt: str, data: st.DataObject) -> 
 @given(data=st.data())
 def test_calls_round_trip_without_declared_tools(fmt: str, data: st.DataObject) -> None:
     names = GLM4_UNDECLARED_NAMES if fmt == "glm4" else QWEN2_NAMES
-    pairs = data.draw(calls_of(names))
+    pairs = data.draw(calls_of(names, fmt))
     text = render_assistant_calls(fmt, openai_calls(pairs))
     cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=8))
     assert_round_trip(text, fmt, pairs, None, cuts)
@@ -100,7 +109,7 @@ SAFE_CONTENT = st.text(
 @settings(max_examples=100, deadline=None)
 @given(data=st.data())
 def test_content_before_calls_round_trips(fmt: str, data: st.DataObject) -> None:
-    pairs = data.draw(calls_of(NAMES[fmt]))
+    pairs = data.draw(calls_of(NAMES[fmt], fmt))
     content = data.draw(SAFE_CONTENT)
     text = render_assistant_calls(fmt, openai_calls(pairs), content=content)
     tools = [{"name": name} for name in dict.fromkeys(name for name, _ in pairs)]
@@ -114,7 +123,7 @@ def test_content_before_calls_round_trips(fmt: str, data: st.DataObject) -> None
 @given(data=st.data())
 def test_parsed_calls_render_back_to_the_same_text(fmt: str, data: st.DataObject) -> None:
     """Re-sending a parsed response: ToolCall objects keep the model's own raw arguments."""
-    pairs = data.draw(calls_of(NAMES[fmt]))
+    pairs = data.draw(calls_of(NAMES[fmt], fmt))
     tools = [{"name": name} for name in dict.fromkeys(name for name, _ in pairs)]
     text = render_assistant_calls(fmt, openai_calls(pairs))
     parsed = streamparse.parse(text, fmt, tools=tools)
@@ -138,7 +147,7 @@ def test_model_formatting_is_kept_when_arguments_are_strings(fmt: str) -> None:
 def test_prompt_ends_where_the_rendered_calls_begin(fmt: str, data: st.DataObject) -> None:
     """A conversation whose last assistant reply made calls renders that reply as exactly the
     text that parses back to those calls, right after the generation prompt."""
-    pairs = data.draw(calls_of(st.sampled_from(["get_weather", "calculate_gpa", "web.search"])))
+    pairs = data.draw(calls_of(st.sampled_from(["get_weather", "calculate_gpa", "web.search"]), fmt))
     messages = [
         {"role": "user", "content": "hi"},
         {"role": "assistant", "content": None, "tool_calls": openai_calls(pairs)},
