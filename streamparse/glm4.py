@@ -239,30 +239,41 @@ class Glm4Parser(StreamParser):
 
     def _scan_call_body(self, buf: str, i: int, base: int) -> int:
         n = len(buf)
+        if "<" not in buf:  # the hot path: no special token's text can be in it
+            end = self._scanner.scan(buf, i)
+            if end < 0:
+                if n > i:
+                    self._call_piece(buf[i:], base + n)
+                return n
+            if end > i:
+                self._call_piece(buf[i:end], base + end)
+            self._close_call(base + end)
+            return self._call_ended(end)
         limit = -1  # a special token's text ends an open body (contract v2): scan up to it
-        token = None
-        if buf.find("<", i) >= 0:
-            token = _SPECIAL_TOKEN.search(buf, i)
-            if token is not None:
-                limit = token.start()
-            else:
-                bracket = buf.rfind("<", max(i, n - _LONGEST_SPECIAL + 1))
-                if bracket >= 0 and _is_special_prefix(buf[bracket:]):
-                    limit = bracket  # it may still become one: held
+        token = _SPECIAL_TOKEN.search(buf, i)
+        if token is not None:
+            limit = token.start()
+        else:
+            bracket = buf.rfind("<", max(i, n - _LONGEST_SPECIAL + 1))
+            if bracket >= 0 and _is_special_prefix(buf[bracket:]):
+                limit = bracket  # it may still become one: held
         end = self._scan_call(buf, i, base, limit)
         if end >= 0:
-            self._state = _AFTER
-            self._after_separator = False
-            pending = self._pending
-            if pending and pending[0].after_call:  # a separator skipped inside the arguments
-                del pending[0]
-                self._after_separator = True
-            return end
+            return self._call_ended(end)
         if token is None:
             return n if limit < 0 else limit
         self._close_call(base + limit, f"truncated call: {token.group()} came inside the arguments")
         self._state = _AFTER  # the token is read there
         return limit
+
+    def _call_ended(self, end: int) -> int:
+        self._state = _AFTER
+        self._after_separator = False
+        pending = self._pending
+        if pending and pending[0].after_call:  # a separator skipped inside the arguments
+            del pending[0]
+            self._after_separator = True
+        return end
 
     def _special(self, token: str, at: int = -1) -> None:
         """A special token, at its text or (``at`` < 0) by its id."""
