@@ -13,6 +13,7 @@ from .errors import ParserClosedError, StreamparseError, ToolDefinitionError, Un
 from .events import (
     Event,
     ParseResult,
+    ReasoningEvent,
     TextEvent,
     ToolCall,
     ToolCallDelta,
@@ -44,6 +45,7 @@ __all__ = [
     "ParseResult",
     "ParserClosedError",
     "PromptError",
+    "ReasoningEvent",
     "StreamParser",
     "StreamparseError",
     "TextEvent",

@@ -55,6 +55,15 @@ class TextEvent(_Event):
     span: Span
 
 
+class ReasoningEvent(_Event):
+    """The inside of a reasoning section (``<think>…</think>``). Its tags, and the newlines the
+    templates put next to them, are framing: covered by the span, left out of ``text``."""
+
+    type: Literal["reasoning"] = "reasoning"
+    text: str
+    span: Span
+
+
 class ToolCallStart(_Event):
     """A call is confirmed: its name is known and its arguments follow."""
 
@@ -99,14 +108,14 @@ class ToolCallError(_Event):
 
 
 _EVENT_CLASSES: tuple[type[_Event], ...] = (
-    TextEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError
+    TextEvent, ReasoningEvent, ToolCallStart, ToolCallDelta, ToolCallEnd, ToolCallError
 )
 for _cls in _EVENT_CLASSES:
     _cls._type = _type_of(_cls)
     _cls._all_fields = set(_cls.model_fields)
 
 Event = Annotated[
-    TextEvent | ToolCallStart | ToolCallDelta | ToolCallEnd | ToolCallError,
+    TextEvent | ReasoningEvent | ToolCallStart | ToolCallDelta | ToolCallEnd | ToolCallError,
     Field(discriminator="type"),
 ]
 
@@ -124,20 +133,25 @@ class ToolCall(BaseModel):
 
 
 class ParseResult(BaseModel):
-    """What a whole response amounts to: its text, its completed calls and its failed ones."""
+    """What a whole response amounts to: its text, its reasoning, its completed calls and its
+    failed ones."""
 
     content: str
+    reasoning: str = ""
     tool_calls: list[ToolCall]
     errors: list[ToolCallError]
 
     @classmethod
     def from_events(cls, events: list[Any]) -> ParseResult:
         content: list[str] = []
+        reasoning: list[str] = []
         calls: list[ToolCall] = []
         errors: list[ToolCallError] = []
         for event in events:
             if event.type == "text":
                 content.append(event.text)
+            elif event.type == "reasoning":
+                reasoning.append(event.text)
             elif event.type == "tool_call_end":
                 calls.append(
                     ToolCall(
@@ -150,4 +164,6 @@ class ParseResult(BaseModel):
                 )
             elif event.type == "tool_call_error":
                 errors.append(event)
-        return cls(content="".join(content), tool_calls=calls, errors=errors)
+        return cls(
+            content="".join(content), reasoning="".join(reasoning), tool_calls=calls, errors=errors
+        )

@@ -384,13 +384,16 @@ class Glm4Parser(StreamParser):
         """Where in ``buf[lo:hi]`` (a merged delta's text) a skipped separator most likely sat:
         where a declared tool name begins a line, else at ``otherwise`` if given, else before
         the name-like run that ends its first line (the next segment's metadata), else before
-        that line's newline."""
+        that line's newline. With ``otherwise`` (a token before any text was released, so
+        ``lo`` is the response's start), a name with only whitespace before it is the response's
+        own first segment, not one the token began."""
         best = -1
         for name in self._sorted_names:
             at = buf.find(name, lo, hi + len(name))
             while 0 <= at <= hi:
                 follows = _TRAILING.match(buf, at + len(name)).end()  # type: ignore[union-attr]
-                if follows == len(buf) or buf[follows] == "\n":
+                opens = otherwise < 0 or buf[lo:at].strip(" \t\r\n")
+                if opens and (follows == len(buf) or buf[follows] == "\n"):
                     if best < 0 or at < best:
                         best = at
                     break

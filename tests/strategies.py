@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from typing import Any
 
 from hypothesis import strategies as st
 
+GLM4_SPECIAL_TEXT = re.compile(r"<\|(?:assistant|observation|user|endoftext)\|>")
 TRICKY_CHARS = '}{][",:\\\n\t /é中文🙂'
 TOOLS = [
     {"type": "function", "function": {"name": "get_current_weather", "parameters": {}}},
@@ -147,7 +149,8 @@ def glm4_responses(draw: Any, vllm_spaces: bool | None = None) -> tuple[str, dic
                 name = draw(st.sampled_from(DECLARED)) if tools_declared else draw(glm4_names)
             else:
                 name = "undeclared_" + draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True))
-            arguments, raw = draw(raw_arguments())
+            # a special token's text inside arguments ends them (contract v2): none in these
+            arguments, raw = draw(raw_arguments().filter(lambda pair: not GLM4_SPECIAL_TEXT.search(pair[1])))
             parts.append(f"{name}\n{raw}")
             if segment == "call":
                 calls.append((index, name, arguments, raw))
