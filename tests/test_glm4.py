@@ -1,101 +1,13 @@
-"""Golden cases for every rule of the spec's ``glm4`` format, each checked whole, per character,
-with empty deltas and at random cuts."""
+"""``glm4`` behaviour a golden case cannot show: what is held and released feed by feed, spans of
+framing, and special tokens known by their ids. The golden cases (input, tools, expected content,
+calls and errors) are data files in ``tests/cases/glm4/``, run by ``tests/test_cases.py``."""
 
 from __future__ import annotations
 
-import pytest
-
 import streamparse
-from helpers import SEED_TOOLS, check_case
+from helpers import SEED_TOOLS
 
 TOOLS = SEED_TOOLS + [{"name": "天气查询"}, {"name": "github.create-issue"}]
-W = '{"location": "Beijing", "format": "celsius"}'
-
-# (id, text, tools, content, [(name, arguments)], [(index, name, message part)])
-CASES = [
-    ("spec-call", f"get_current_weather\n{W}", TOOLS, "",
-     [("get_current_weather", {"location": "Beijing", "format": "celsius"})], []),
-    ("spec-plain-reply", "\nThe weather in Beijing is sunny.", TOOLS, "The weather in Beijing is sunny.", [], []),
-    ("vllm-space-before-call", f" get_current_weather\n{W}", TOOLS, "",
-     [("get_current_weather", {"location": "Beijing", "format": "celsius"})], []),
-    ("vllm-space-before-plain", " \nHello", TOOLS, "Hello", [], []),
-    ("metadata-trailing-spaces", f"get_current_weather \t\n{W}", TOOLS, "",
-     [("get_current_weather", {"location": "Beijing", "format": "celsius"})], []),
-    ("cjk-declared-name", '天气查询\n{"城市": "北京"}', TOOLS, "", [("天气查询", {"城市": "北京"})], []),
-    ("undeclared-name-like", 'send_email\n{"to": "x"}', TOOLS, "", [],
-     [(None, "send_email", "unknown tool")]),
-    ("any-name-like-without-tools", 'send_email\n{"to": "x"}', None, "", [("send_email", {"to": "x"})], []),
-    ("sentence-first-line-is-text", "Sure, let me check.\nOne moment.", TOOLS,
-     "Sure, let me check.\nOne moment.", [], []),
-    ("name-like-line-without-json-is-text", "get_current_weather\nis what I would call.", TOOLS,
-     "get_current_weather\nis what I would call.", [], []),
-    ("cjk-sentence-is-text", "好的\n{}", None, "好的\n{}", [], []),
-    ("too-long-for-a-name", "a" * 65 + "\n{}", None, "a" * 65 + "\n{}", [], []),
-    ("separator-kept", f"get_current_weather\n{W}<|assistant|>calculate_gpa\n" + '{"grades": ["A"], "hours": [3]}',
-     TOOLS, "", [("get_current_weather", {"location": "Beijing", "format": "celsius"}),
-                 ("calculate_gpa", {"grades": ["A"], "hours": [3]})], []),
-    ("separator-kept-with-vllm-spaces",
-     f" get_current_weather\n{W} <|assistant|> calculate_gpa\n" + '{"grades": [], "hours": []} <|observation|>',
-     TOOLS, "", [("get_current_weather", {"location": "Beijing", "format": "celsius"}),
-                 ("calculate_gpa", {"grades": [], "hours": []})], []),
-    ("separator-skipped", f"get_current_weather\n{W}\ncalculate_gpa\n" + '{"grades": [], "hours": []}',
-     TOOLS, "", [("get_current_weather", {"location": "Beijing", "format": "celsius"}),
-                 ("calculate_gpa", {"grades": [], "hours": []})], []),
-    ("separator-skipped-no-whitespace", 'get_current_weather\n{}calculate_gpa\n{"grades": [], "hours": []}',
-     TOOLS, "", [("get_current_weather", {}), ("calculate_gpa", {"grades": [], "hours": []})], []),
-    ("plain-then-call", f"\nLet me check.<|assistant|>get_current_weather\n{W}", TOOLS, "Let me check.",
-     [("get_current_weather", {"location": "Beijing", "format": "celsius"})], []),
-    ("call-then-plain", f"get_current_weather\n{W}<|assistant|>\nIt is sunny.", TOOLS, "It is sunny.",
-     [("get_current_weather", {"location": "Beijing", "format": "celsius"})], []),
-    ("text-after-call-without-separator", f"get_current_weather\n{W}\nIt is sunny.", TOOLS, "\nIt is sunny.",
-     [("get_current_weather", {"location": "Beijing", "format": "celsius"})], []),
-    ("observation-ends-turn", 'get_current_weather\n{}<|observation|>calculate_gpa\n{"grades": []}', TOOLS,
-     'calculate_gpa\n{"grades": []}', [("get_current_weather", {})], []),
-    ("user-ends-turn", "\nBye.<|user|>\nmore", TOOLS, "Bye.\nmore", [], []),
-    ("endoftext-ends-turn", "\nBye.<|endoftext|><|assistant|>get_current_weather\n{}", TOOLS,
-     "Bye.get_current_weather\n{}", [], []),
-    ("invalid-json-body", "get_current_weather\n{'location': 'Beijing'}", TOOLS, "", [],
-     [(0, "get_current_weather", "invalid JSON")]),
-    ("truncated-body", 'get_current_weather\n{"location": "Bei', TOOLS, "", [],
-     [(0, "get_current_weather", "truncated")]),
-    ("braces-in-strings", 'get_current_weather\n{"location": "}{\\"<|assistant"}', TOOLS, "",
-     [("get_current_weather", {"location": '}{"<|assistant'})], []),
-    # contract v2: a special token's text ends an open body (as its id does when skipped)
-    ("special-token-text-truncates-the-body", 'get_current_weather\n{"location": "}{\\"<|assistant|>"}', TOOLS,
-     '"}', [], [(0, "get_current_weather", "truncated", '{"location": "}{\\"')]),
-    ("separator-inside-arguments-then-next-call",
-     'get_current_weather\n{"location": 1<|assistant|>calculate_gpa\n{"grades": [], "hours": []}', TOOLS,
-     "", [("calculate_gpa", {"grades": [], "hours": []})], [(0, "get_current_weather", "truncated", '{"location": 1')]),
-    ("end-of-turn-inside-arguments", 'get_current_weather\n{"location": "x<|observation|>', TOOLS,
-     "", [], [(0, "get_current_weather", "truncated", '{"location": "x')]),
-    ("partial-special-at-end-of-arguments-is-arguments", 'get_current_weather\n{"location": "<|assis', TOOLS,
-     "", [], [(0, "get_current_weather", "truncated", '{"location": "<|assis')]),
-    ("wrong-bracket-ends-the-call", 'get_current_weather\n{"a": [1}\nDone', TOOLS,
-     "\nDone", [], [(0, "get_current_weather", "mismatched bracket", '{"a": [1}')]),
-    ("nesting-deeper-than-512", 'a\n{"a":' + "[" * 1000 + "]" * 1000 + "}", None,
-     "", [], [(0, "a", "deeper than 512", '{"a":' + "[" * 1000 + "]" * 1000 + "}")]),
-    ("lone-surrogate", 'a\n{"q": "\\ud83d"}', None, "", [], [(0, "a", "lone surrogate", '{"q": "\\ud83d"}')]),
-    ("crlf-after-the-name", 'get_current_weather\r\n{"location": "x"}', TOOLS, "",
-     [("get_current_weather", {"location": "x"})], []),
-    ("crlf-empty-metadata", '\r\nHello', TOOLS, "Hello", [], []),
-    ("whitespace-before-end-of-turn-after-text", 'a\n{}\nDone<|observation|>', None, "\nDone", [("a", {})], []),
-    ("whitespace-before-end-of-turn-is-framing", 'a\n{}\n<|observation|>', None, "", [("a", {})], []),
-    ("name-then-end-of-stream-is-text", "get_current_weather\n", TOOLS, "get_current_weather\n", [], []),
-    ("empty-response", "", TOOLS, "", [], []),
-]
-
-
-@pytest.mark.parametrize(("text", "tools", "content", "calls", "errors"),
-                         [case[1:] for case in CASES], ids=[case[0] for case in CASES])
-def test_golden(text, tools, content, calls, errors):
-    result = check_case(text, "glm4", tools)
-    assert result.content == content
-    assert [(c.name, c.arguments) for c in result.tool_calls] == calls
-    assert [(e.index, e.name) for e in result.errors] == [e[:2] for e in errors]
-    for error, expected in zip(result.errors, errors, strict=True):
-        assert expected[2] in error.message
-        if len(expected) > 3:
-            assert error.raw == expected[3]
 
 
 def test_first_line_is_held_while_it_could_be_a_name_and_released_when_it_cannot():
