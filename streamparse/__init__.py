@@ -7,7 +7,6 @@ unrelated project with the same import name).
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
-from . import glm4, qwen2  # noqa: F401  (registers the formats)
 from .aio import ToolRun, run_tool_calls, stream_events, stream_tool_calls
 from .errors import ParserClosedError, StreamparseError, ToolDefinitionError, UnknownFormatError
 from .events import (

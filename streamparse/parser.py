@@ -40,17 +40,19 @@ from .tools import Tool, normalize_tools
 MIN_HOLD_BACK = 128
 """Held-back text never exceeds this, or the longest declared tool name plus 32 if that is more."""
 
-_registry: dict[str, type[StreamParser]] = {}
-
-
 def formats() -> list[str]:
     """The names of the formats streamparse can parse."""
-    return sorted(_registry)
+    from .families import FORMATS
+
+    return sorted(FORMATS)
 
 
 def _format_class(name: str) -> type[StreamParser]:
+    from .families import FORMATS
+
     try:
-        return _registry[name]
+        parser: type[StreamParser] = FORMATS[name].Parser
+        return parser
     except (KeyError, TypeError):
         known = ", ".join(repr(n) for n in formats())
         raise UnknownFormatError(f"unknown format {name!r}; known formats: {known}") from None
@@ -104,11 +106,6 @@ class StreamParser:
     of that format (a subclass of this class)."""
 
     format_name: ClassVar[str] = ""
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.format_name:
-            _registry[cls.format_name] = cls
 
     def __new__(
         cls,

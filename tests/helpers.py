@@ -13,12 +13,13 @@ from typing import Any
 
 import streamparse
 from streamparse import ParseResult, StreamParser
+from streamparse.families.glm.tokens import SPECIAL_TOKENS as GLM_SPECIAL_TOKENS
 
 DATA = Path(__file__).parent / "data"
 SEED_TOOLS: list[dict[str, Any]] = json.loads((DATA / "seed_tools.json").read_text(encoding="utf-8"))
 """The seed document's two tools (get_current_weather, calculate_gpa), as it writes them."""
 
-SPECIAL_TOKENS = re.compile(r"<\|(?:assistant|observation|user|endoftext)\|>")
+SPECIAL_TOKENS = re.compile("|".join(map(re.escape, GLM_SPECIAL_TOKENS)))
 
 
 def counter_ids() -> Any:
@@ -68,9 +69,7 @@ QWEN2_HOLDABLE = re.compile(
     + r"|Action Input:[ \t]*(?:\n[ \t]*)?" + _QWEN2_FENCE_OPEN + r"))?)"
 )
 QWEN2_FRAMING = re.compile(r"[ \t\r\n]*```")  # a fenced call's closing fence, before text
-GLM4_SPECIAL_PREFIX = re.compile(
-    "|".join(_prefixes(t) for t in ("<|assistant|>", "<|observation|>", "<|user|>", "<|endoftext|>"))
-)
+GLM4_SPECIAL_PREFIX = re.compile("|".join(_prefixes(t) for t in GLM_SPECIAL_TOKENS))
 STARTED_CALL_HOLDABLE = {"qwen2": re.compile(r"`{1,2}"), "glm4": GLM4_SPECIAL_PREFIX}
 GLM4_NAME_LINE = re.compile(r"[ \t\r\n]*(?P<name>[^\n]*?)[ \t]*\n?")
 

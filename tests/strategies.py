@@ -10,7 +10,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-GLM4_SPECIAL_TEXT = re.compile(r"<\|(?:assistant|observation|user|endoftext)\|>")
+from streamparse.families.glm.tokens import SPECIAL_TOKENS as GLM_SPECIAL_TOKENS
+
+GLM4_SPECIAL_TEXT = re.compile("|".join(map(re.escape, GLM_SPECIAL_TOKENS)))
 TRICKY_CHARS = '}{][",:\\\n\t /é中文🙂'
 TOOLS = [
     {"type": "function", "function": {"name": "get_current_weather", "parameters": {}}},

@@ -5,7 +5,7 @@
         --tool-call-parser streamparse-glm4      # or streamparse-qwen2
 
 vLLM imports this file by path (``ToolParserManager.import_tool_parser``) before it validates
-``--tool-call-parser``; importing it registers both parsers. It needs the ``streamparse`` package
+``--tool-call-parser``; importing it registers every format's parser. It needs the ``streamparse`` package
 (distribution ``streamparse-llm``); the ``streamparse_vllm`` package next to this file is used when
 it is not installed. This file is in the source checkout only, not in the wheel: after
 ``pip install streamparse-llm`` (or of a checkout or a built wheel) the ``vllm.general_plugins``
@@ -24,7 +24,8 @@ except ImportError:  # not installed: use the copy beside this file
 
 from vllm.tool_parsers import ToolParserManager
 
-from streamparse_vllm.tool_parser import Glm4StreamparseToolParser, Qwen2StreamparseToolParser
+from streamparse_vllm import TOOL_PARSERS
+from streamparse_vllm.tool_parser import PARSER_CLASSES
 
-ToolParserManager.register_module("streamparse-qwen2", module=Qwen2StreamparseToolParser)
-ToolParserManager.register_module("streamparse-glm4", module=Glm4StreamparseToolParser)
+for _name, _class_name in TOOL_PARSERS.items():
+    ToolParserManager.register_module(_name, module=PARSER_CLASSES[_class_name])

@@ -22,9 +22,9 @@ from typing import Any, Protocol
 
 from .._textfiles import load_json_list
 from ..errors import UnknownFormatError
+from ..families import FORMATS
+from ..families._render import Call, Message, PromptError, text_of, to_calls, to_messages
 from ..tools import Tool
-from . import glm4, qwen2
-from ._common import Call, Message, PromptError, text_of, to_calls, to_messages
 
 
 class _FormatModule(Protocol):
@@ -48,7 +48,7 @@ class _FormatModule(Protocol):
     ) -> str: ...
 
 
-_FORMATS: dict[str, _FormatModule] = {"glm4": glm4, "qwen2": qwen2}
+_FORMATS: dict[str, _FormatModule] = FORMATS  # type: ignore[assignment]  # modules, by Protocol
 
 ToolsArg = Iterable[Tool | dict[str, Any]] | None
 

@@ -15,15 +15,30 @@ for ``AsyncLLM.generate()`` outputs.
 
 from __future__ import annotations
 
+from streamparse.families import FORMATS
+
 from .engine import ChoiceUpdate, OutputParser, parse_outputs
 
-TOOL_PARSERS = {
-    "streamparse-qwen2": "Qwen2StreamparseToolParser",
-    "streamparse-glm4": "Glm4StreamparseToolParser",
-}
-"""``--tool-call-parser`` name -> class in :mod:`streamparse_vllm.tool_parser`."""
 
-__all__ = ["TOOL_PARSERS", "ChoiceUpdate", "OutputParser", "parse_outputs", "register"]
+def parser_class_name(format_name: str) -> str:
+    """``"qwen2"`` -> ``"Qwen2StreamparseToolParser"``, ``"qwen_agent"`` -> ``"QwenAgent..."``."""
+    return "".join(part.capitalize() for part in format_name.split("_")) + "StreamparseToolParser"
+
+
+TOOL_PARSERS = {
+    f"streamparse-{name.replace('_', '-')}": parser_class_name(name) for name in sorted(FORMATS)
+}
+"""``--tool-call-parser`` name -> class in :mod:`streamparse_vllm.tool_parser`, for every format of
+the registry."""
+
+__all__ = [
+    "TOOL_PARSERS",
+    "ChoiceUpdate",
+    "OutputParser",
+    "parse_outputs",
+    "parser_class_name",
+    "register",
+]
 
 
 def register() -> None:

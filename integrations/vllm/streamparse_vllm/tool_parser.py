@@ -1,4 +1,5 @@
-"""vLLM ``ToolParser`` plugins: ``streamparse-qwen2`` and ``streamparse-glm4``.
+"""vLLM ``ToolParser`` plugins, one per format of the registry: ``streamparse-qwen2``,
+``streamparse-glm4``, ...
 
 A thin layer over the sans-I/O core: streamparse events become OpenAI-shaped ``DeltaMessage``s.
 
@@ -50,10 +51,14 @@ from vllm.logger import init_logger
 from vllm.tool_parsers import ToolParser
 
 from streamparse import StreamParser
+from streamparse.families import FORMATS
+
+from . import parser_class_name
 
 logger = init_logger(__name__)
 
-GLM4_SPECIAL_TOKENS = ("<|assistant|>", "<|observation|>", "<|user|>", "<|endoftext|>")
+GLM4_SPECIAL_TOKENS = FORMATS["glm4"].SPECIAL_TOKENS
+"""Kept for one release; each format module's ``SPECIAL_TOKENS`` is the source."""
 
 
 def _tool_dicts(tools: Sequence[Any] | None) -> list[dict[str, Any]] | None:
@@ -282,15 +287,35 @@ class StreamparseToolParser(ToolParser):
         return tools if tools is not None else self.tools or None
 
 
-class Qwen2StreamparseToolParser(StreamparseToolParser):
-    """Qwen2 ReAct (``Action:`` / ``Action Input:``), several calls per response."""
+def _make_parser_classes() -> dict[str, type[StreamparseToolParser]]:
+    """One ``ToolParser`` class per format of the registry, named as in :data:`TOOL_PARSERS`:
+    nothing here is per format (the format module says which special tokens it reads; a format
+    that reads any needs their text kept on tool requests)."""
+    classes: dict[str, type[StreamparseToolParser]] = {}
+    for name, module in FORMATS.items():
+        special_tokens = tuple(getattr(module, "SPECIAL_TOKENS", ()))
+        cls = type(
+            parser_class_name(name),
+            (StreamparseToolParser,),
+            {
+                "__doc__": f"streamparse's ``{name}`` format as a vLLM tool parser.",
+                "__module__": __name__,
+                "format": name,
+                "special_tokens": special_tokens,
+                "keep_special_tokens": bool(special_tokens),
+            },
+        )
+        classes[cls.__name__] = cls
+    return classes
 
-    format = "qwen2"
+
+PARSER_CLASSES = _make_parser_classes()
+"""Class name -> class, for every format (``Qwen2StreamparseToolParser``, ...)."""
+globals().update(PARSER_CLASSES)
 
 
-class Glm4StreamparseToolParser(StreamparseToolParser):
-    """GLM-4 (glm-4-9b-chat): ``name\\n{json}`` after ``<|assistant|>``."""
-
-    format = "glm4"
-    special_tokens = GLM4_SPECIAL_TOKENS
-    keep_special_tokens = True
+def __getattr__(name: str) -> type[StreamparseToolParser]:  # for type checkers and linters
+    try:
+        return PARSER_CLASSES[name]
+    except KeyError:
+        raise AttributeError(name) from None

@@ -1,0 +1,590 @@
+"""Format ``glm4``: GLM-4's turn format (glm-4-9b-chat and successors with the same turns).
+
+The generation follows the ``<|assistant|>`` role token. Each segment is ``metadata\\nbody``: empty
+metadata for a plain reply, a function name for a call whose body is the arguments JSON.
+
+    get_current_weather
+    {"location": "Beijing"}<|assistant|>calculate_gpa
+    {"grades": ["A"], "hours": [3]}
+
+States and what moves between them:
+
+    segment  --spaces, "\\n" (or "\\r\\n")-->             body (plain reply; the metadata line is framing)
+    segment  --spaces, name, spaces, "\\n", "{"-->     call
+    segment  --anything else-->                       body (the first line is text)
+    call     --the matching "}"-->                    after
+    call     --a special token's text-->              after (the call is truncated there)
+    after    --whitespace, name, "\\n", "{"-->         call (calls whose separator was skipped)
+    after    --anything else-->                       body
+    body     --"<|assistant|>"-->                     segment
+    any but call --"<|observation|>" "<|user|>" "<|endoftext|>"-->  body, turn ended (all text)
+
+Special-token text is framing. Held back: the metadata line while it could still be a tool name
+(searched from where the last feed stopped, never again from its start), whitespace after a call,
+a partial special token at the end of a body or of a call's arguments.
+
+With token ids (``feed(delta, token_ids)``), special tokens whose text was skipped act where their
+text would have stood (contract v2). The text may trail the ids by ``text_lag`` characters (vLLM's
+stop-string hold-back). A token that is the delta's last id stands at the end of the delta's text
+plus the lag; the first id at its start plus the lag; a middle id somewhere in between, decided
+when that text has arrived (where a declared tool name begins, else before the name-like run that
+ends the first line). A token whose place falls inside open arguments takes effect when they close
+(GLM-4 writes it right after the ``}``; the whitespace between is framing); only ``close()`` makes
+that a truncated call. A token whose text does show up (special tokens kept) acts once, at its
+text: until a stream has shown which it is, a token waits for the few characters that could still
+hold its text.
+
+The prompt renderer, in the second half of this file (``streamparse.prompts`` for this
+format):
+
+    GLM-4 prompts: byte for byte what glm-4-9b-chat's chat template renders.
+
+    The template (``tests/data/glm4_chat_template.jinja``) renders a list of items
+    ``{"role", "metadata"?, "content", "tools"?}``:
+
+        [gMASK]<sop>                                  once, first
+        <|system|>\\n{tools system prompt}            for an item with "tools"
+        <|{role}|>{metadata}\\n{content}              for every item whose content is not empty
+        <|assistant|>                                 the generation prompt
+
+    GLM-4's own OpenAI-style server (``basic_demo/openai_api_server.py`` in THUDM/GLM-4) builds those
+    items from OpenAI-style messages; we do the same:
+
+    - the tools travel in a leading item ``{"role": "system", "content": "", "tools": [...]}``;
+    - an assistant message's calls become one item each, ``metadata`` = the function name and
+      ``content`` = the arguments JSON (kept as the caller wrote them when given as a string);
+    - a ``tool`` message becomes ``{"role": "observation", "content": ...}``.
+
+    Where we differ from that server (the template renders both ways; ours loses nothing):
+    the caller's system message is kept as a turn of its own after the tools turn (the server drops
+    it when tools are given), and assistant text is one item (the server splits it per line).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ...parser import StreamParser
+from ...tools import Tool
+from .._render import Call, Message, PromptError, dump_json, materialize, tool_entries
+from .tokens import (
+    ASSISTANT,
+    END_OF_TURN,
+    GENERATION_PROMPT_TOKEN,
+    GLM4_9B_CHAT_SPECIAL_TOKEN_IDS,
+    SPECIAL_TOKENS,
+    TURN_TOKENS,
+)
+
+_SEGMENT, _AFTER, _BODY, _CALL = "segment", "after", "body", "call"
+
+
+
+_SPECIAL_TOKENS = SPECIAL_TOKENS
+_SPECIAL_TOKEN = re.compile("|".join(re.escape(token) for token in _SPECIAL_TOKENS))
+_LONGEST_SPECIAL = max(len(token) for token in _SPECIAL_TOKENS)
+_LOOKAHEAD = _LONGEST_SPECIAL + 1  # a kept token's text, with the space vLLM puts before it
+_SPACES = re.compile(r"[ \t]*")
+_TRAILING = re.compile(r"[ \t\r]*")  # after a name: spaces, and the \r of a \r\n
+_WHITESPACE = re.compile(r"[ \t\r\n]*")
+_NAME_FIRST = re.compile(r"[A-Za-z_]")
+_NAME_REST = re.compile(r"[A-Za-z0-9_.-]*")
+_MAX_NAME_LIKE = 64
+_NAME_CHARS_BEFORE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_.-]*)?\Z")
+
+_drive = StreamParser._run  # the state-machine driver, over text with no token waiting in it
+
+
+def _is_special_prefix(text: str) -> bool:
+    return any(token.startswith(text) for token in _SPECIAL_TOKENS)
+
+
+class _Pending:
+    """A special token known by its id, whose place in the text is ``lo`` (or somewhere in
+    ``lo..hi``, for a middle id of a merged delta), stream offsets."""
+
+    __slots__ = ("lo", "hi", "token", "arrival", "after_call", "early")
+
+    def __init__(self, lo: int, hi: int, token: str, arrival: int) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.token = token
+        self.arrival = arrival  # what had been fed when the id came
+        self.after_call = False  # its place fell inside open arguments: it acts when they close
+        self.early = False  # it came before any text was released (see _run_ids)
+
+
+class Glm4Parser(StreamParser):
+    format_name = "glm4"
+
+    def __init__(
+        self,
+        *args: Any,
+        special_token_ids: Mapping[int, str] | None = None,
+        text_lag: int = 0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        ids = GLM4_9B_CHAT_SPECIAL_TOKEN_IDS if special_token_ids is None else special_token_ids
+        unknown = sorted(set(ids.values()) - set(_SPECIAL_TOKENS))
+        if unknown:
+            raise ValueError(
+                f"special_token_ids maps to {unknown}; the glm4 parser acts on {list(_SPECIAL_TOKENS)}"
+            )
+        if type(text_lag) is not int or text_lag < 0:
+            raise ValueError(f"text_lag must be a non-negative int (characters), not {text_lag!r}")
+        self.special_token_ids = dict(ids)
+        self._special_ids = frozenset(ids)
+        self._longest_name = max(map(len, self._sorted_names), default=0)
+        self.text_lag = text_lag
+        self._state = _SEGMENT
+        self._turn_ended = False
+        self._after_separator = False  # the whitespace after the last call precedes a separator
+        self._pending: list[_Pending] = []
+        self._closing = False
+        self._texts_kept: bool | None = None  # whether special tokens show their text (learned)
+        self._reset_metadata()
+
+    # ---- the metadata line, scanned incrementally ----------------------------------------
+
+    def _reset_metadata(self) -> None:
+        self._meta_at = -1  # stream offset of the metadata's first character, once known
+        self._meta_seen = -1  # scanned up to here: no newline before it
+        self._meta_like = False  # name-like so far
+        self._meta_spaces = False  # name-like, and only spaces since the name
+        self._meta_candidate = -1  # index of a declared name that starts with the line so far
+        self._meta_exact = False  # the line so far is a declared name and spaces
+
+    def _extend_metadata(self, buf: str, base: int, stop: int) -> None:
+        """Take ``buf`` up to ``stop`` into the metadata line, from where the last look ended."""
+        seen = self._meta_seen - base
+        if seen >= stop:
+            return
+        start = self._meta_at - base
+        if self._meta_like:
+            if self._meta_spaces:
+                self._meta_like = _TRAILING.match(buf, seen, stop).end() == stop  # type: ignore[union-attr]
+            else:
+                end = _NAME_REST.match(buf, seen, stop).end()  # type: ignore[union-attr]
+                if end - start > _MAX_NAME_LIKE:
+                    self._meta_like = False
+                elif end < stop:
+                    self._meta_spaces = True
+                    self._meta_like = _TRAILING.match(buf, end, stop).end() == stop  # type: ignore[union-attr]
+        names = self._sorted_names
+        candidate = self._meta_candidate
+        if candidate >= 0 and not names[candidate].startswith(buf[seen:stop], seen - start):
+            line = buf[start:stop]
+            candidate = bisect.bisect_left(names, line, candidate)
+            if candidate == len(names) or not names[candidate].startswith(line):
+                candidate = -1
+                name = line.rstrip(" \t\r")
+                self._meta_exact = name in self._declared
+        elif self._meta_exact:
+            self._meta_exact = _TRAILING.match(buf, seen, stop).end() == stop  # type: ignore[union-attr]
+        self._meta_candidate = candidate
+        self._meta_seen = base + stop
+
+    def _scan_metadata(self, buf: str, i: int, base: int) -> int:
+        """``buf[i:]`` starts a segment's metadata line (state segment) or follows a call."""
+        n = len(buf)
+        limit = self.hold_back_limit
+        if self._meta_at < 0:
+            start = (_WHITESPACE if self._state is _AFTER else _SPACES).match(buf, i).end()  # type: ignore[union-attr]
+            if start - i > limit:
+                return self._to_body(i)
+            if start == n:
+                return i
+            char = buf[start]
+            if char == "<":
+                token = _SPECIAL_TOKEN.match(buf, start)
+                if token is not None:
+                    self._special(token.group(), base + start)  # the whitespace before is framing
+                    return token.end()
+                if n - start < _LONGEST_SPECIAL and _is_special_prefix(buf[start:]):
+                    return self._hold(buf, i)
+                # not a special token: a declared name may still start with "<"
+            elif char == "\n" or (char == "\r" and buf.startswith("\n", start + 1)):
+                self._state = _BODY  # empty metadata: a plain reply, its metadata line is framing
+                return buf.index("\n", start) + 1
+            elif char == "\r" and start + 1 == n:
+                return self._hold(buf, i)
+            self._meta_at = self._meta_seen = base + start
+            self._meta_like = _NAME_FIRST.match(buf, start) is not None
+            self._meta_candidate = 0 if self._sorted_names else -1
+
+        start = self._meta_at - base
+        newline = buf.find("\n", self._meta_seen - base, i + limit + 1)
+        self._extend_metadata(buf, base, newline if newline >= 0 else min(n, i + limit + 1))
+        if not (self._meta_like or self._meta_candidate >= 0 or self._meta_exact):
+            return self._to_body(start if self._after_separator else i)
+        if newline < 0:
+            return self._hold(buf, i)
+        name = buf[start:newline].rstrip(" \t\r")
+        if not (self._meta_like or name in self._declared):
+            return self._to_body(i)
+        body = newline + 1
+        if body - i > limit:
+            return self._to_body(i)
+        if body == n:
+            return i
+        if buf[body] != "{":
+            return self._to_body(i)
+        self._state = _CALL
+        self._reset_metadata()
+        self._open_call(name, base + body)
+        return body
+
+    def _hold(self, buf: str, i: int) -> int:
+        return self._to_body(i) if len(buf) - i > self.hold_back_limit else i
+
+    def _to_body(self, i: int) -> int:
+        """What was held from ``i`` is not a call header: it is text."""
+        self._state = _BODY
+        self._after_separator = False
+        self._reset_metadata()
+        return i
+
+    # ---- bodies ---------------------------------------------------------------------------
+
+    def _scan_body(self, buf: str, i: int, base: int) -> int:
+        n = len(buf)
+        token = _SPECIAL_TOKEN.search(buf, i)
+        if token is not None:
+            self._text(buf[i : token.start()], base + token.start())
+            self._special(token.group(), base + token.start())
+            return token.end()
+        hold = n
+        bracket = buf.rfind("<", max(i, n - _LONGEST_SPECIAL + 1))
+        if bracket >= 0 and _is_special_prefix(buf[bracket:]):
+            hold = bracket
+        self._text(buf[i:hold], base + hold)
+        return hold
+
+    def _scan_call_body(self, buf: str, i: int, base: int) -> int:
+        n = len(buf)
+        if "<" not in buf:  # the hot path: no special token's text can be in it
+            end = self._scanner.scan(buf, i)
+            if end < 0:
+                if n > i:
+                    self._call_piece(buf[i:], base + n)
+                return n
+            if end > i:
+                self._call_piece(buf[i:end], base + end)
+            self._close_call(base + end)
+            return self._call_ended(end)
+        limit = -1  # a special token's text ends an open body (contract v2): scan up to it
+        token = _SPECIAL_TOKEN.search(buf, i)
+        if token is not None:
+            limit = token.start()
+        else:
+            bracket = buf.rfind("<", max(i, n - _LONGEST_SPECIAL + 1))
+            if bracket >= 0 and _is_special_prefix(buf[bracket:]):
+                limit = bracket  # it may still become one: held
+        end = self._scan_call(buf, i, base, limit)
+        if end >= 0:
+            return self._call_ended(end)
+        if token is None:
+            return n if limit < 0 else limit
+        self._close_call(base + limit, f"truncated call: {token.group()} came inside the arguments")
+        self._state = _AFTER  # the token is read there
+        return limit
+
+    def _call_ended(self, end: int) -> int:
+        self._state = _AFTER
+        self._after_separator = False
+        pending = self._pending
+        if pending and pending[0].after_call:  # a separator skipped inside the arguments
+            del pending[0]
+            self._after_separator = True
+        return end
+
+    def _special(self, token: str, at: int = -1) -> None:
+        """A special token, at its text or (``at`` < 0) by its id."""
+        if at >= 0 and self._pending:  # its id may have come first: it acts once, here
+            for position, pending in enumerate(self._pending):
+                if pending.token == token and pending.arrival - _LOOKAHEAD <= at:
+                    del self._pending[position]
+                    self._texts_kept = True
+                    break
+        self._after_separator = False
+        self._reset_metadata()
+        if token == ASSISTANT:
+            if not self._turn_ended:
+                self._state = _SEGMENT
+        else:
+            self._turn_ended = True
+            self._state = _BODY
+
+    # ---- token ids ------------------------------------------------------------------------
+
+    def _run_ids(self, buf: str, base: int, token_ids: Sequence[int], delta_at: int) -> int:
+        if not self._special_ids.isdisjoint(token_ids):
+            specials = self.special_token_ids
+            last = len(token_ids) - 1
+            lag = self.text_lag
+            before = base + delta_at + lag
+            after = base + len(buf) + lag
+            for position, token_id in enumerate(token_ids):
+                token = specials.get(token_id)
+                if token is not None:
+                    lo = after if position == last else before
+                    hi = before if position == 0 and position != last else after
+                    pending = _Pending(lo, hi, token, base + delta_at)
+                    if lo == lag and lag:  # no text released yet: the text so far may be shorter
+                        pending.lo = 0  # than the lag, so the token stands in the first ``lag``
+                        pending.early = True  # characters: at a declared name, else at ``lag``
+                    self._pending.append(pending)
+            self._run = self._run_pending  # type: ignore[method-assign]  # until none waits
+        return self._run(buf, base)
+
+    def _run_pending(self, buf: str, base: int) -> int:
+        """Drive the text up to each waiting token's place, and act on it there. While a token
+        waits, this is the parser's ``_run`` (an instance attribute, so that the usual driver
+        runs with no check at all when none does)."""
+        cut = self._act_on_pending(buf, base)
+        if not self._pending:
+            self.__dict__.pop("_run", None)
+        return cut
+
+    def _act_on_pending(self, buf: str, base: int) -> int:
+        n = len(buf)
+        fed = base + n
+        pending = self._pending
+        i = 0
+        while pending:
+            token = pending[0]
+            if token.after_call:
+                if self._state is _CALL:
+                    j = self._scan_call_body(buf, i, base)  # releases the token if it closes
+                    if self._state is _CALL:
+                        return j
+                    i = j
+                    continue
+                token.after_call = False  # the call ended otherwise (its text truncated it)
+                token.lo = token.hi = base + i
+            lo = min(max(token.lo - base, i), n)
+            if token.lo > fed and not self._closing:
+                break  # its place is not fed yet
+            i += _drive(self, buf[i:lo], base + i) if lo > i else 0
+            if self._state is _CALL:
+                token.after_call = True
+                continue
+            if not pending or pending[0] is not token:
+                continue  # its text came and acted
+            hi = min(max(token.hi - base, lo), n)
+            lookahead = 0 if self._texts_kept is False else _LOOKAHEAD
+            if token.lo != token.hi:  # a middle id: its place is decided by the names after it
+                lookahead = max(lookahead, self._longest_name + 1)
+            if fed < token.hi + lookahead and not self._closing and fed - base - i <= self.hold_back_limit:
+                return i  # its text may still show up: wait for it
+            kept = buf.find(token.token, i, hi + lookahead + _LONGEST_SPECIAL) if lookahead else -1
+            if kept >= 0:  # special tokens are kept: its text, just ahead, acts where it stands
+                i += _drive(self, buf[i : kept + len(token.token)], base + i)
+                if pending and pending[0] is token:
+                    del pending[0]
+                self._texts_kept = True
+                continue
+            self._texts_kept = False
+            del pending[0]
+            if lo == hi or self._state is _AFTER:
+                split = lo
+            else:
+                split = self._middle_place(buf, lo, hi, hi if token.early else -1)
+                i += _drive(self, buf[i:split], base + i) if split > i else 0
+                if self._state is _CALL:  # a call opened before it: it acts when that closes
+                    token.after_call = True
+                    pending.insert(0, token)
+                    continue
+            if self._state is _AFTER and lo != hi and token.token == ASSISTANT:
+                self._after_separator = True  # GLM-4 wrote it right after the call
+                continue
+            self._flush(buf[i:split], base + i, at_special=True)
+            self._special(token.token)
+            i = split
+        return i + _drive(self, buf[i:], base + i) if i else _drive(self, buf, base)
+
+    def _middle_place(self, buf: str, lo: int, hi: int, otherwise: int = -1) -> int:
+        """Where in ``buf[lo:hi]`` (a merged delta's text) a skipped separator most likely sat:
+        where a declared tool name begins a line, else at ``otherwise`` if given, else before
+        the name-like run that ends its first line (the next segment's metadata), else before
+        that line's newline. With ``otherwise`` (a token before any text was released, so
+        ``lo`` is the response's start), a name with only whitespace before it is the response's
+        own first segment, not one the token began."""
+        best = -1
+        for name in self._sorted_names:
+            at = buf.find(name, lo, hi + len(name))
+            while 0 <= at <= hi:
+                follows = _TRAILING.match(buf, at + len(name)).end()  # type: ignore[union-attr]
+                opens = otherwise < 0 or buf[lo:at].strip(" \t\r\n")
+                if opens and (follows == len(buf) or buf[follows] == "\n"):
+                    if best < 0 or at < best:
+                        best = at
+                    break
+                at = buf.find(name, at + 1, hi + len(name))
+        if best >= 0:
+            return best
+        if otherwise >= 0:
+            return otherwise
+        newline = buf.find("\n", lo, hi)
+        line_end = hi if newline < 0 else newline
+        return _NAME_CHARS_BEFORE.search(buf, lo, line_end).start()  # type: ignore[union-attr]
+
+    # ---- end ------------------------------------------------------------------------------
+
+    def _flush(self, held: str, base: int, at_special: bool = False) -> None:
+        """The segment ends here: finish or fail the call, release held text. Whitespace-only
+        metadata is framing, and so is whitespace after a call when a special token follows."""
+        end = base + len(held)
+        if self._state is _CALL:
+            if held:  # what was held as a possible special token is arguments after all
+                self._call_piece(held, end)
+            self._fail_truncated(end)
+        elif self._state is _AFTER and self._after_separator:
+            self._text(held.lstrip(" \t\r\n"), end)  # the separator stood before the whitespace
+        elif self._state is _AFTER and at_special:
+            if held.strip(" \t\r\n"):  # whitespace between a call and a special token is framing
+                self._text(held, end)
+        elif held.strip(" \t\r\n") or self._state is not _SEGMENT:
+            self._text(held, end)
+        self._reset_metadata()
+
+    def _finish(self, buf: str, base: int) -> None:
+        self._closing = True
+        cut = self._run_pending(buf, base) if self._pending else 0
+        self._flush(buf[cut:], base + cut)
+
+
+Glm4Parser._handlers = {
+    _SEGMENT: Glm4Parser._scan_metadata,
+    _AFTER: Glm4Parser._scan_metadata,
+    _BODY: Glm4Parser._scan_body,
+    _CALL: Glm4Parser._scan_call_body,
+}
+
+
+# ---- the prompt renderer ----------------------------------------------------------------------
+
+PREFIX = "[gMASK]<sop>"
+GENERATION_PROMPT = GENERATION_PROMPT_TOKEN
+
+# The template's system prompt before the tools, and the suffix after each tool's JSON.
+SYSTEM_INTRO = (
+    "你是一个名为 ChatGLM 的人工智能助手。你是基于智谱AI训练的语言模型 GLM-4 模型开发的，"
+    "你的任务是针对用户的问题和要求提供适当的答复和支持。\n\n# 可用工具"
+)
+TOOL_SUFFIX = "\n在调用上述函数时，请使用 Json 格式表示调用的参数。"
+
+# LLaMA-Factory's GLM-4 tool prompt (src/llamafactory/data/tool_utils.py, GLM4_TOOL_PROMPT and
+# GLM4ToolUtils.tool_formatter): "智谱 AI 公司" instead of "智谱AI", and a blank line before
+# each "## name" (the official template, rendered with trim_blocks, has a single newline).
+LLAMAFACTORY_SYSTEM_INTRO = (
+    "你是一个名为 ChatGLM 的人工智能助手。你是基于智谱 AI 公司训练的语言模型 GLM-4 模型开发的，"
+    "你的任务是针对用户的问题和要求提供适当的答复和支持。\n\n# 可用工具"
+)
+
+VARIANTS = {
+    # variant: (intro, separator before each "## name")
+    "official": (SYSTEM_INTRO, "\n"),
+    "llamafactory": (LLAMAFACTORY_SYSTEM_INTRO, "\n\n"),
+}
+DEFAULT_VARIANT = "official"
+
+_SPECIAL = TURN_TOKENS  # special-token text that ends or splits a turn: never in a name
+
+
+def _variant(variant: str | None) -> tuple[str, str]:
+    try:
+        return VARIANTS[variant or DEFAULT_VARIANT]
+    except KeyError:
+        known = ", ".join(repr(v) for v in VARIANTS)
+        raise PromptError(f"unknown glm4 prompt variant {variant!r}; known: {known}") from None
+
+
+def render_tools(tools: Iterable[Tool | dict[str, Any]] | None, variant: str | None = None) -> str:
+    """The text of the tools system turn (what follows ``<|system|>``): the introduction, then per
+    tool ``## name``, its function dict as 4-space-indented JSON (keys in the caller's order,
+    non-ASCII kept) and the instruction to answer in JSON."""
+    intro, separator = _variant(variant)
+    parts = [intro]
+    for i, (tool, function) in enumerate(tool_entries(tools)):
+        body = dump_json(function, f"tools[{i}]", indent=4)
+        parts.append(f"{separator}## {tool.name}\n\n{body}{TOOL_SUFFIX}")
+    return "".join(parts)
+
+
+def _checked(call: Call, where: str) -> Call:
+    for token in _SPECIAL:
+        if token in call.name:
+            raise PromptError(f"{where}.name {call.name!r} contains the special token {token}")
+    return call
+
+
+def render_assistant_calls(calls: list[Call], content: str = "") -> str:
+    """What the model generates after ``<|assistant|>`` for a turn with these calls: an optional
+    text segment (``\\n{content}``), then ``{name}\\n{arguments}`` per call, segments joined by
+    ``<|assistant|>``. This is the template's rendering of the turn minus its first
+    ``<|assistant|>``."""
+    segments = [f"\n{content}"] if content else []
+    for i, call in enumerate(calls):
+        _checked(call, f"calls[{i}]")
+        segments.append(f"{call.name}\n{call.arguments}")
+    return GENERATION_PROMPT.join(segments)
+
+
+def render_tool_results(results: list[str]) -> str:
+    """``<|observation|>\\n{result}`` per result. Like the template, an empty result renders as
+    nothing at all."""
+    return "".join(f"<|observation|>\n{result}" for result in results if result)
+
+
+def _turn(role: str, content: str, metadata: str = "") -> str:
+    return f"<|{role}|>{metadata}\n{content}" if content else ""
+
+
+def render_prompt(
+    tools: Iterable[Tool | dict[str, Any]] | None,
+    messages: list[Message],
+    *,
+    add_generation_prompt: bool = True,
+    variant: str | None = None,
+) -> str:
+    """The whole prompt, as glm-4-9b-chat's template renders it for the items described in the
+    module docstring."""
+    parts = [PREFIX]
+    tool_list = materialize(tools)
+    if tool_list:
+        parts.append(f"<|system|>\n{render_tools(tool_list, variant)}")
+    else:
+        _variant(variant)  # still reject an unknown variant
+    for i, message in enumerate(messages):
+        if message.role == "tool":
+            parts.append(_turn("observation", message.content))
+            continue
+        parts.append(_turn(message.role, message.content))
+        for j, call in enumerate(message.calls):
+            _checked(call, f"messages[{i}].tool_calls[{j}]")
+            parts.append(_turn("assistant", call.arguments, metadata=call.name))
+    if add_generation_prompt:
+        parts.append(GENERATION_PROMPT)
+    return "".join(parts)
+
+
+Parser = Glm4Parser
+"""This format's parser (the registry in :mod:`streamparse.families` reads it)."""
+
+__all__ = [
+    "ASSISTANT",
+    "END_OF_TURN",
+    "GLM4_9B_CHAT_SPECIAL_TOKEN_IDS",
+    "SPECIAL_TOKENS",
+    "Glm4Parser",
+    "Parser",
+    "render_assistant_calls",
+    "render_prompt",
+    "render_tool_results",
+    "render_tools",
+]
