@@ -38,7 +38,10 @@ from .jsonscan import JsonScanner
 from .tools import Tool, normalize_tools
 
 MIN_HOLD_BACK = 128
-"""Held-back text never exceeds this, or the longest declared tool name plus 32 if that is more."""
+"""Held-back text never exceeds this, or the longest declared tool name plus
+:data:`NAME_HOLD_BACK` if that is more (contract v2)."""
+NAME_HOLD_BACK = 64
+REASONING_MODES = ("auto", "started", "off")
 
 def formats() -> list[str]:
     """The names of the formats streamparse can parse."""
@@ -106,6 +109,8 @@ class StreamParser:
     of that format (a subclass of this class)."""
 
     format_name: ClassVar[str] = ""
+    default_reasoning: ClassVar[str] = "off"
+    """The reasoning mode when ``reasoning=None`` (contract v2, "Reasoning sections")."""
 
     def __new__(
         cls,
@@ -113,6 +118,11 @@ class StreamParser:
         tools: Iterable[Tool | dict[str, Any]] | None = None,
         *,
         id_factory: Callable[[], str] | None = None,
+        reasoning: str | None = None,
+        calls: bool = True,
+        validate: bool = False,
+        max_calls: int | None = None,
+        require_call: bool = False,
         **options: Any,
     ) -> StreamParser:
         """``options`` are the format's own (glm4: ``special_token_ids``, ``text_lag``)."""
@@ -126,16 +136,41 @@ class StreamParser:
         tools: Iterable[Tool | dict[str, Any]] | None = None,
         *,
         id_factory: Callable[[], str] | None = None,
+        reasoning: str | None = None,
+        calls: bool = True,
+        validate: bool = False,
+        max_calls: int | None = None,
+        require_call: bool = False,
     ) -> None:
         if format is not None and format != self.format_name:
             raise UnknownFormatError(
                 f"{type(self).__name__} parses {self.format_name!r}, not {format!r}"
             )
+        if reasoning is not None and reasoning not in REASONING_MODES:
+            raise ValueError(
+                f"reasoning must be None (the format's default) or one of "
+                f"{', '.join(map(repr, REASONING_MODES))}, not {reasoning!r}"
+            )
+        for option, value in (("calls", calls), ("validate", validate), ("require_call", require_call)):
+            if type(value) is not bool:
+                raise ValueError(f"{option} must be True or False, not {value!r}")
+        if max_calls is not None and (type(max_calls) is not int or max_calls < 0):
+            raise ValueError(f"max_calls must be None or a non-negative int, not {max_calls!r}")
+        if validate:
+            raise ValueError(
+                "validate=True: checking arguments against the tools' JSON Schemas is not "
+                "available in this version of streamparse"
+            )
+        self.reasoning = self.default_reasoning if reasoning is None else reasoning
+        self.calls = calls
+        self.max_calls = max_calls
+        self.require_call = require_call
         self.tools: list[Tool] | None = normalize_tools(tools)
         names = [tool.name for tool in self.tools] if self.tools is not None else []
         self._sorted_names = sorted(names)
         self._declared = frozenset(names)
-        self.hold_back_limit = max([MIN_HOLD_BACK] + [len(name) + 32 for name in names])
+        self.hold_back_limit = max([MIN_HOLD_BACK] + [len(name) + NAME_HOLD_BACK for name in names])
+        self._completed = 0  # calls that ended with a tool_call_end
         self._new_id = id_factory or default_id_factory
         self._events: list[Any] = []
         self._held = ""
@@ -184,6 +219,8 @@ class StreamParser:
         self._finish(held, self._fed - len(held))
         if self._emitted < self._fed:
             self._text("", self._fed, force=True)
+        if self.require_call and not self._completed:  # vLLM's tool_choice="required"
+            self._fail_unstarted(None, "", "no tool call", self._fed)
         return events
 
     def __repr__(self) -> str:
@@ -247,7 +284,7 @@ class StreamParser:
         self._call_name = name
         self._call_parts = []
         self._call_is_json = json_body
-        if self._is_declared(name):
+        if self._is_declared(name) and (self.max_calls is None or self._next_index < self.max_calls):
             index = self._next_index
             self._next_index += 1
             self._call_index = index
@@ -290,7 +327,10 @@ class StreamParser:
             if self._scanner.error and self._call_is_json:
                 failure = self._scanner.error
             elif index is None:
-                failure = f"unknown tool {name!r}"
+                failure = (
+                    f"unknown tool {name!r}" if not self._is_declared(name)
+                    else f"more than {self.max_calls} calls (max_calls={self.max_calls})"
+                )
             elif not self._call_is_json:
                 failure = "arguments must be a JSON object"
             else:
@@ -300,6 +340,7 @@ class StreamParser:
                 index=index, name=name, raw=raw, message=failure, span=(self._emitted, end)
             )
         else:
+            self._completed += 1
             event = ToolCallEnd._build(
                 index=index,
                 id=self._call_id,
@@ -320,7 +361,7 @@ class StreamParser:
         truncated = self._call_index is not None and self._call_is_json
         self._close_call(end, "stream ended inside the arguments (truncated call)" if truncated else "")
 
-    def _fail_unstarted(self, name: str, raw: str, message: str, end: int) -> None:
+    def _fail_unstarted(self, name: str | None, raw: str, message: str, end: int) -> None:
         self._events.append(
             ToolCallError._build(index=None, name=name, raw=raw, message=message, span=(self._emitted, end))
         )

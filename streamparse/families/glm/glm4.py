@@ -212,6 +212,8 @@ class Glm4Parser(StreamParser):
                 return buf.index("\n", start) + 1
             elif char == "\r" and start + 1 == n:
                 return self._hold(buf, i)
+            if not self.calls:  # calls=False: a call's metadata line is text
+                return self._to_body(i)
             self._meta_at = self._meta_seen = base + start
             self._meta_like = _NAME_FIRST.match(buf, start) is not None
             self._meta_candidate = 0 if self._sorted_names else -1

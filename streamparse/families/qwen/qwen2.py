@@ -172,6 +172,9 @@ class Qwen2Parser(StreamParser):
 
     def _scan_text(self, buf: str, i: int, base: int) -> int:
         n = len(buf)
+        if not self.calls:  # calls=False: call markup is text
+            self._text(buf[i:], base + n)
+            return n
         match = _HEADER_START.search(buf, i)
         if match is not None and match.start() == 0 and not self._at_line_start:
             match = _HEADER_START.search(buf, 1)
