@@ -1,4 +1,5 @@
-"""Every Python and shell block of README.md and docs/*.md runs as written, so a doc cannot rot.
+"""Every Python and shell block of README.md, docs/*.md and docs/formats/*.md runs as written, so a
+doc cannot rot.
 
 The blocks and their markers are read with pytest-codeblocks' extractor
 (``pytest_codeblocks.extract_from_file``); this file runs them, because our blocks need what its
@@ -29,7 +30,11 @@ import pytest
 from pytest_codeblocks import extract_from_file
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted((ROOT / "docs" / "formats").glob("*.md")),
+]
 # docs/spec.md is the contract (a listing of the API with free names, not a program): syntax only.
 SYNTAX_ONLY_FILES = {"docs/spec.md"}
 LANGUAGES = {"python", "sh", "bash", "console", "shell"}
