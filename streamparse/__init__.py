@@ -30,6 +30,7 @@ from .prompts import (
     render_tool_results,
     render_tools,
 )
+from .reasoning import reasoning_for_prompt
 from .tools import Tool
 
 try:
@@ -60,6 +61,7 @@ __all__ = [
     "formats",
     "parse",
     "prompt_formats",
+    "reasoning_for_prompt",
     "render_assistant_calls",
     "render_prompt",
     "render_tool_results",

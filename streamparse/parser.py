@@ -35,6 +35,7 @@ from .events import (
     _construct,
 )
 from .jsonscan import JsonScanner
+from .reasoning import ReasoningLayer
 from .tools import Tool, normalize_tools
 
 MIN_HOLD_BACK = 128
@@ -111,6 +112,11 @@ class StreamParser:
     format_name: ClassVar[str] = ""
     default_reasoning: ClassVar[str] = "off"
     """The reasoning mode when ``reasoning=None`` (contract v2, "Reasoning sections")."""
+    call_opener: ClassVar[re.Pattern[str] | None] = None
+    """Where a call begins, searched at line starts inside reasoning: such a call ends the
+    reasoning section (None: nothing inside reasoning opens a call)."""
+    call_opener_prefix: ClassVar[re.Pattern[str] | None] = None
+    """A last line that could still become ``call_opener`` (held inside reasoning)."""
 
     def __new__(
         cls,
@@ -171,6 +177,7 @@ class StreamParser:
         self._declared = frozenset(names)
         self.hold_back_limit = max([MIN_HOLD_BACK] + [len(name) + NAME_HOLD_BACK for name in names])
         self._completed = 0  # calls that ended with a tool_call_end
+        self._layer = ReasoningLayer(self, self.reasoning) if self.reasoning != "off" else None
         self._new_id = id_factory or default_id_factory
         self._events: list[Any] = []
         self._held = ""
@@ -194,6 +201,24 @@ class StreamParser:
             raise ParserClosedError("feed() called after close(); create a new parser per stream")
         if type(delta) is not str and not isinstance(delta, str):
             raise TypeError(f"feed() takes a str delta, not {type(delta).__name__}")
+        if self._layer is not None:
+            return self._layer.feed(delta, token_ids)
+        events: list[Any] = []
+        self._events = events
+        if delta or token_ids:
+            held = self._held
+            base = self._fed - len(held)
+            self._fed += len(delta)
+            buf = held + delta if held else delta
+            if token_ids:
+                cut = self._run_ids(buf, base, token_ids, len(held))
+            else:
+                cut = self._run(buf, base)
+            self._held = buf[cut:] if cut < len(buf) else ""
+        return events
+
+    def _feed_text(self, delta: str, token_ids: Sequence[int] | None) -> list[Any]:
+        """``feed`` for the format alone (the reasoning layer's way in)."""
         events: list[Any] = []
         self._events = events
         if delta or token_ids:
@@ -213,6 +238,11 @@ class StreamParser:
         if self._closed:
             raise ParserClosedError("close() called twice")
         self._closed = True
+        if self._layer is not None:
+            return self._layer.close()
+        return self._close_text()
+
+    def _close_text(self) -> list[Any]:
         events: list[Any] = []
         self._events = events
         held, self._held = self._held, ""
@@ -238,7 +268,12 @@ class StreamParser:
     @property
     def held_back(self) -> int:
         """How many characters of text are held back, undecided (framing is not text)."""
-        return len(self._held)
+        layer = self._layer
+        return len(self._held) + (layer.held_back if layer is not None else 0)
+
+    def _in_call(self) -> bool:
+        """Whether the format is inside a call's arguments (started or held)."""
+        return bool(self._call_name) or self._call_index is not None
 
     # ---- for the format modules ---------------------------------------------------------
 

@@ -46,7 +46,7 @@ def feed_checked(
         assert_held_back_bounded(parser)
     events.extend(parser.close())
     assert parser.held_back == 0
-    assert_tiles("".join(chunks), events, fmt)
+    assert_tiles("".join(chunks), events, fmt, reasoning=parser.reasoning != "off")
     assert_deltas_match(events)
     return events
 
@@ -113,7 +113,10 @@ def assert_held_back_bounded(parser: StreamParser) -> None:
         assert_holds_only_header_starts(parser)
 
 
-def assert_tiles(text: str, events: list[Any], fmt: str) -> None:
+THINK_TAGS = re.compile(r"</?think>")
+
+
+def assert_tiles(text: str, events: list[Any], fmt: str, reasoning: bool = False) -> None:
     position = 0
     for event in events:
         start, end = event.span
@@ -121,13 +124,24 @@ def assert_tiles(text: str, events: list[Any], fmt: str) -> None:
         assert end >= start, event
         position = end
         if event.type == "text":
-            assert_text_matches(text[start:end], event.text, fmt)
+            assert_text_matches(text[start:end], event.text, fmt, reasoning)
+        elif event.type == "reasoning":
+            assert_text_matches(text[start:end], event.text, "reasoning", True)
     assert position == len(text), f"events end at {position}, input has {len(text)}"
 
 
-def assert_text_matches(source: str, text: str, fmt: str) -> None:
+def assert_text_matches(source: str, text: str, fmt: str, reasoning: bool = False) -> None:
     """A text event's text is its span's input, less framing (glm4: special tokens and
-    metadata-line whitespace)."""
+    metadata-line whitespace; with a reasoning mode: the think tags and whitespace next to
+    them, which the text omits in order)."""
+    if reasoning:
+        if fmt == "glm4":
+            source = SPECIAL_TOKENS.sub("", source)
+        fence = QWEN2_FRAMING.match(source) if fmt == "qwen2" else None
+        if fence and not source.startswith(text):
+            source = source[fence.end():]  # a fenced call's closing fence
+        _subsequence_less_whitespace(source, text, THINK_TAGS)
+        return
     if fmt == "qwen2":
         fence = QWEN2_FRAMING.match(source)
         assert text == source or (fence and text == source[fence.end():]), (source, text)
@@ -135,14 +149,32 @@ def assert_text_matches(source: str, text: str, fmt: str) -> None:
     if fmt != "glm4":
         assert text == source, (source, text)
         return
-    remaining = SPECIAL_TOKENS.sub("", source)
-    j = 0
-    for char in remaining:
-        if j < len(text) and char == text[j]:
-            j += 1
-        else:
-            assert char in " \t\r\n", f"{char!r} dropped from {source!r} (text {text!r})"
-    assert j == len(text), f"text {text!r} is not its span {source!r} less framing"
+    _subsequence_less_whitespace(SPECIAL_TOKENS.sub("", source), text)
+
+
+def _subsequence_less_whitespace(remaining: str, text: str, tags: re.Pattern[str] | None = None) -> None:
+    """``text`` is ``remaining`` with some whitespace (and whole ``tags``) left out as framing,
+    nothing else."""
+    if tags is None:  # one greedy pass decides
+        j = 0
+        for char in remaining:
+            if j < len(text) and char == text[j]:
+                j += 1
+            else:
+                assert char in " \t\r\n", f"{char!r} dropped from {remaining!r} (text {text!r})"
+        assert j == len(text), f"text {text!r} is not its span {remaining!r} less framing"
+        return
+    reach = [{0}] + [set() for _ in remaining]  # reach[k]: text positions matched by remaining[:k]
+    for k, char in enumerate(remaining):
+        for j in reach[k]:
+            if j < len(text) and text[j] == char:
+                reach[k + 1].add(j + 1)
+            if char in " \t\r\n":
+                reach[k + 1].add(j)
+            tag = tags.match(remaining, k)
+            if tag is not None:
+                reach[tag.end()].add(j)
+    assert len(text) in reach[len(remaining)], f"text {text!r} is not its span {remaining!r} less framing"
 
 
 def assert_deltas_match(events: list[Any]) -> None:

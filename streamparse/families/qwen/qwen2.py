@@ -100,6 +100,8 @@ def _fence_value(buf: str, at: int) -> int:
 
 class Qwen2Parser(StreamParser):
     format_name = "qwen2"
+    call_opener = re.compile(r"[ \t]*Action:")
+    call_opener_prefix = re.compile(r"[ \t]*(?:A(?:c(?:t(?:i(?:o(?:n:?)?)?)?)?)?)?")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

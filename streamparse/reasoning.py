@@ -1,0 +1,241 @@
+"""The reasoning channel (contract v2, "Reasoning sections"): a layer in front of a format's
+parser, for ``reasoning="auto"`` and ``"started"``. With ``"off"`` there is no layer at all.
+
+It reads the stream first. The inside of a ``<think>…</think>`` section becomes ``reasoning``
+events; the tags, whitespace before an opening ``<think>``, newlines right after it and right
+before ``</think>``, and whitespace right after ``</think>`` are framing; everything else goes on
+to the format, whose events come back with their spans moved to the stream's offsets (the format
+sees the stream without what the layer took). A call opener inside reasoning (the format's
+``call_opener``) ends the section there, and the rest is the format's. A ``</think>`` outside
+reasoning is framing, with the whitespace after it, except inside a call's arguments.
+
+States: ``before`` (auto: only whitespace so far), ``start`` (started: newlines at the very start
+and one ``<think>`` are framing), ``open`` (newlines right after ``<think>``), ``inside``,
+``after`` (whitespace after ``</think>``), ``pass`` (the format's).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING, Any
+
+from .events import ReasoningEvent, TextEvent, _construct
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .parser import StreamParser
+
+OPEN, CLOSE = "<think>", "</think>"
+_WHITESPACE = re.compile(r"[ \t\r\n]*")
+_NEWLINES = re.compile(r"\n*")
+_TRAILING_NEWLINES = re.compile(r"\n*\Z")
+
+
+def reasoning_for_prompt(prompt: str) -> str:
+    """The reasoning mode a rendered prompt needs: ``"started"`` if it ends with ``<think>`` (and
+    optional whitespace), ``"off"`` if it ends with ``</think>`` (thinking switched off), else
+    ``"auto"``."""
+    end = prompt.rstrip(" \t\r\n")
+    if end.endswith(OPEN):
+        return "started"
+    if end.endswith(CLOSE):
+        return "off"
+    return "auto"
+
+
+def _partial_suffix(buf: str, start: int, marker: str) -> int:
+    """Where a suffix of ``buf[start:]`` that is a proper prefix of ``marker`` begins, or -1."""
+    for at in range(max(start, len(buf) - len(marker) + 1), len(buf)):
+        if marker.startswith(buf[at:]):
+            return at
+    return -1
+
+
+class ReasoningLayer:
+    def __init__(self, parser: StreamParser, mode: str) -> None:
+        self.parser = parser
+        self.state = "before" if mode == "auto" else "start"
+        self.opener: re.Pattern[str] | None = parser.call_opener
+        self.held = ""
+        self.fed = 0  # characters of the stream fed
+        self.emitted = 0  # where the last event ended, in the stream
+        self.line_start = True  # the held text starts at a line start
+        self.passed = 0  # characters given to the format
+        # Segments of text given to the format: its offset -> the stream's offset minus its.
+        self.starts: list[int] = []
+        self.shifts: list[int] = []
+
+    # ---- driving --------------------------------------------------------------------------
+
+    def feed(self, delta: str, token_ids: Sequence[int] | None) -> list[Any]:
+        held = self.held
+        base = self.fed - len(held)
+        self.fed += len(delta)
+        buf = held + delta if held else delta
+        out: list[Any] = []
+        cut = self._scan(buf, base, out, token_ids, closing=False)
+        self.held = buf[cut:]
+        if cut:
+            self.line_start = buf[cut - 1] == "\n"
+        return out
+
+    def close(self) -> list[Any]:
+        held, self.held = self.held, ""
+        base = self.fed - len(held)
+        out: list[Any] = []
+        cut = self._scan(held, base, out, None, closing=True)
+        rest = held[cut:]
+        if rest:  # what was held as a possible marker is what it looked like
+            if self.state == "inside":
+                self._reasoning(rest, base + len(held), out)
+            else:
+                self._pass(rest, base + cut, out, None)
+        self._collect(self.parser._close_text(), out)
+        if self.emitted < self.fed:
+            out.append(TextEvent._build(text="", span=(self.emitted, self.fed)))
+            self.emitted = self.fed
+        return out
+
+    @property
+    def held_back(self) -> int:
+        return len(self.held)
+
+    def _scan(
+        self, buf: str, base: int, out: list[Any], ids: Sequence[int] | None, *, closing: bool
+    ) -> int:
+        n = len(buf)
+        pos = 0
+        limit = self.parser.hold_back_limit
+        while pos < n:
+            state = self.state
+            if state == "before" or state == "start":
+                skip = (_WHITESPACE if state == "before" else _NEWLINES).match(buf, pos).end()  # type: ignore[union-attr]
+                if skip == n:
+                    if n - pos > limit:
+                        self.state = "pass" if state == "before" else "inside"
+                        continue
+                    return pos if state == "before" else n  # whitespace: may still precede <think>
+                if buf.startswith(OPEN, skip):
+                    self.state = "open"
+                    pos = skip + len(OPEN)
+                elif OPEN.startswith(buf[skip:]) and not closing:
+                    return pos
+                else:
+                    self.state = "pass" if state == "before" else "inside"
+                    if state == "start":
+                        pos = skip
+            elif state == "open":
+                pos = _NEWLINES.match(buf, pos).end()  # type: ignore[union-attr]
+                if pos < n:
+                    self.state = "inside"
+            elif state == "inside":
+                pos = self._inside(buf, pos, base, out, closing)
+                if self.state == "inside":
+                    return pos
+            elif state == "after":
+                pos = _WHITESPACE.match(buf, pos).end()  # type: ignore[union-attr]
+                if pos < n:
+                    self.state = "pass"
+            else:
+                close = buf.find(CLOSE, pos)
+                if close < 0:
+                    hold = -1 if closing else _partial_suffix(buf, pos, CLOSE)
+                    end = n if hold < 0 else hold
+                    self._pass(buf[pos:end], base + pos, out, ids)
+                    return end
+                self._pass(buf[pos:close], base + pos, out, ids)
+                ids = None
+                if self.parser._in_call():  # a literal "</think>" inside arguments is data
+                    self._pass(CLOSE, base + close, out, None)
+                else:
+                    self.state = "after"  # framing, with the whitespace after it
+                pos = close + len(CLOSE)
+        if ids:  # token ids with no text for the format in this delta
+            self._pass("", base + n, out, ids)
+        return n
+
+    def _inside(self, buf: str, pos: int, base: int, out: list[Any], closing: bool) -> int:
+        """Reasoning text from ``pos``: up to ``</think>``, a call opener, or what may begin one."""
+        n = len(buf)
+        close = buf.find(CLOSE, pos)
+        opener = self._find_opener(buf, pos, close if close >= 0 else n)
+        if opener >= 0:  # the section ends there; newlines before the call are framing
+            text = buf[pos:opener]
+            newlines = _TRAILING_NEWLINES.search(text).start()  # type: ignore[union-attr]
+            self._reasoning(text[:newlines], base + pos + newlines, out)
+            self.state = "pass"  # the call is the format's; a later </think> is framing
+            return opener
+        if close >= 0:
+            text = buf[pos:close]
+            newlines = _TRAILING_NEWLINES.search(text).start()  # type: ignore[union-attr]
+            self._reasoning(text[:newlines], base + pos + newlines, out)
+            self.state = "after"
+            return close + len(CLOSE)
+        if closing:
+            self._reasoning(buf[pos:], base + n, out)
+            return n
+        hold = n
+        partial = _partial_suffix(buf, pos, CLOSE)
+        if partial >= 0:
+            hold = partial
+        newlines = _TRAILING_NEWLINES.search(buf, pos, hold).start()  # type: ignore[union-attr]
+        hold = min(hold, newlines)  # newlines right before a </think> would be framing
+        opener_at = self._partial_opener(buf, pos)
+        if opener_at >= 0:
+            hold = min(hold, opener_at)
+        if n - hold > self.parser.hold_back_limit:
+            hold = n
+        self._reasoning(buf[pos:hold], base + hold, out)
+        return hold
+
+    def _find_opener(self, buf: str, pos: int, end: int) -> int:
+        if self.opener is None:
+            return -1
+        match = self.opener.search(buf, pos, end)
+        while match is not None:
+            at = match.start()
+            if at > 0 and buf[at - 1] == "\n" or at == 0 and self.line_start:
+                return at
+            match = self.opener.search(buf, at + 1, end)
+        return -1
+
+    def _partial_opener(self, buf: str, pos: int) -> int:
+        """Where a last line that could still begin the call opener starts, or -1."""
+        if self.opener is None:
+            return -1
+        line = buf.rfind("\n", pos) + 1
+        if line == 0 and not (pos == 0 and self.line_start):
+            return -1
+        line = max(line, pos)
+        partial = self.parser.call_opener_prefix
+        return line if partial is not None and partial.fullmatch(buf, line) else -1
+
+    # ---- output ---------------------------------------------------------------------------
+
+    def _reasoning(self, text: str, end: int, out: list[Any]) -> None:
+        if text:
+            out.append(ReasoningEvent._build(text=text, span=(self.emitted, end)))
+            self.emitted = end
+
+    def _pass(self, text: str, at: int, out: list[Any], ids: Sequence[int] | None) -> None:
+        """Give the format ``text``, which stands at stream offset ``at``."""
+        if text:
+            self.starts.append(self.passed)
+            self.shifts.append(at - self.passed)
+            self.passed += len(text)
+        self._collect(self.parser._feed_text(text, ids), out)
+
+    def _collect(self, events: list[Any], out: list[Any]) -> None:
+        """The format's events, with their spans moved to the stream's offsets."""
+        starts, shifts = self.starts, self.shifts
+        for event in events:
+            end = event.span[1]
+            segment = bisect.bisect_left(starts, end) - 1  # framing goes to the next event
+            real = end + shifts[segment] if segment >= 0 else self.emitted
+            real = max(real, self.emitted)
+            values = event._asdict()
+            values["span"] = (self.emitted, real)
+            out.append(_construct(type(event), values))
+            self.emitted = real

@@ -1,0 +1,228 @@
+"""Contract v2's options, for every format of the registry: the reasoning channel in its three
+modes, ``calls=False``, ``max_calls=`` and ``require_call=``; golden cases, then properties that
+relate each option to the plain parse of the same response, fed in random chunks through
+``feed_checked`` (tiling, hold-back, argument deltas)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import streamparse
+from helpers import check_case, comparable, parse_chunks, split_at
+from strategies import glm4_responses, qwen2_responses
+from streamparse import ParseResult
+
+SCALE = 10 if os.environ.get("STREAMPARSE_HYPOTHESIS") == "thorough" else 1
+SETTINGS = settings(max_examples=150 * SCALE, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+RESPONSES = {"qwen2": qwen2_responses, "glm4": glm4_responses}
+FORMATS = streamparse.formats()
+MODES = ["auto", "started", "off"]
+REASONING_TEXT = st.text(st.sampled_from(list("abc xyz.,:{}[]\"'\\<>|/-_中🙂\t\n")), max_size=40).filter(
+    lambda r: "think>" not in r and "Action:" not in r and r.strip("\n") == r and r.strip()
+)
+
+
+def test_every_format_has_a_response_strategy():
+    assert sorted(RESPONSES) == FORMATS
+
+
+def result(text, fmt, **options):
+    return check_case(text, fmt, **options)
+
+
+# ---- golden cases -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_default_reasoning_is_off_and_think_tags_are_text(fmt):
+    assert streamparse.StreamParser(fmt).reasoning == "off"
+    r = result("<think>x</think>\nHi", fmt)
+    assert (r.reasoning, "<think>x</think>" in r.content) == ("", True)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_auto_reasoning_section_and_its_framing(fmt):
+    r = result("  \n<think>\n\nweighing it\n</think>\n\nDone.", fmt, reasoning="auto")
+    assert (r.reasoning, r.content) == ("weighing it", "Done.")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_auto_think_after_text_is_text_and_a_stray_close_is_framing(fmt):
+    r = result("\nFine <think>no</think>  ok", fmt, reasoning="auto")
+    assert r.reasoning == "" and r.content.endswith("Fine <think>nook")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_started_reasoning(fmt):
+    r = result("\nthe prompt opened it\n</think>\n\nDone.", fmt, reasoning="started")
+    assert (r.reasoning, r.content) == ("the prompt opened it", "Done.")
+    r = result("<think>\nagain\n</think>Done.", fmt, reasoning="started")
+    assert (r.reasoning, r.content) == ("again", "Done.")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_reasoning_never_closed(fmt):
+    r = result("<think>\nstill thinking\n", fmt, reasoning="auto")
+    assert (r.reasoning, r.content) == ("still thinking\n", "")
+
+
+def test_qwen2_call_inside_reasoning_ends_it():
+    text = '<think>\nI should look.\nAction: a\nAction Input: {"x": 1}\n</think>\nDone'
+    r = result(text, "qwen2", reasoning="auto")
+    assert r.reasoning == "I should look."
+    assert [(c.name, c.arguments) for c in r.tool_calls] == [("a", {"x": 1})]
+    assert r.content == "\nDone"  # the later </think> is framing, with the whitespace after it
+
+
+def test_glm4_nothing_inside_reasoning_opens_a_call_and_glm_z1_calls_after_it():
+    r = result('<think>a\n{"x": 1}</think>\nget_weather\n{"city": "北京"}', "glm4", reasoning="auto")
+    assert r.reasoning == 'a\n{"x": 1}'
+    assert [(c.name, c.arguments) for c in r.tool_calls] == [("get_weather", {"city": "北京"})]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_think_inside_arguments_is_data(fmt):
+    call = 'Action: a\nAction Input: {"x": "</think>"}' if fmt == "qwen2" else 'a\n{"x": "</think>"}'
+    r = result("<think>r</think>" + call, fmt, reasoning="auto")
+    assert [c.arguments for c in r.tool_calls] == [{"x": "</think>"}]
+
+
+@pytest.mark.parametrize(("prompt", "mode"), [
+    ("<|im_start|>assistant\n<think>\n", "started"),
+    ("<|im_start|>assistant\n<think>\n\n</think>\n\n", "off"),
+    ("<|im_start|>assistant\n", "auto"),
+    ("[gMASK]<sop><|user|>\nhi<|assistant|>", "auto"),
+    ("...<think>  \t\n", "started"),
+])
+def test_reasoning_for_prompt(prompt, mode):
+    assert streamparse.reasoning_for_prompt(prompt) == mode
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_calls_false_leaves_call_markup_as_text(fmt):
+    call = 'Action: a\nAction Input: {"x": 1}' if fmt == "qwen2" else 'a\n{"x": 1}'
+    r = result(call, fmt, calls=False)
+    assert (r.tool_calls, r.errors, r.content) == ([], [], call)
+    r = result("<think>t</think>" + call, fmt, calls=False, reasoning="auto")
+    assert (r.reasoning, r.tool_calls, r.content) == ("t", [], call)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_max_calls(fmt):
+    one = 'Action: a\nAction Input: {"n": %d}\n' if fmt == "qwen2" else 'a\n{"n": %d}<|assistant|>'
+    text = "".join(one % n for n in range(3))
+    for limit in (0, 1, 2, 3):
+        r = result(text, fmt, max_calls=limit)
+        assert [c.arguments["n"] for c in r.tool_calls] == list(range(min(limit, 3)))
+        over = [e for e in r.errors if "more than" in e.message]
+        assert len(over) == 3 - min(limit, 3) and all(e.index is None for e in over)
+
+
+def test_max_calls_does_not_count_unknown_tools():
+    text = 'Action: b\nAction Input: {}\nAction: a\nAction Input: {}'
+    r = result(text, "qwen2", tools=[{"name": "a"}], max_calls=1)
+    assert [c.name for c in r.tool_calls] == ["a"] and "unknown tool" in r.errors[0].message
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_require_call(fmt):
+    r = result("Just text.", fmt, require_call=True)
+    assert [(e.index, e.name, e.message) for e in r.errors] == [(None, None, "no tool call")]
+    call = 'Action: a\nAction Input: {}' if fmt == "qwen2" else "a\n{}"
+    assert result(call, fmt, require_call=True).errors == []
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("reasoning", "on"), ("reasoning", True), ("calls", "yes"), ("max_calls", -1),
+    ("max_calls", 1.5), ("require_call", 1), ("validate", True),
+])
+def test_bad_option_values_raise_naming_them(option, value):
+    with pytest.raises(ValueError, match=option):
+        streamparse.StreamParser("qwen2", **{option: value})
+
+
+# ---- properties over the registry --------------------------------------------------------
+
+def _chunks(data, text):
+    cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=10))
+    return split_at(text, cuts)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@SETTINGS
+@given(data=st.data())
+def test_reasoning_prefix_is_separated_and_the_rest_parses_as_before(fmt, data):
+    response, _ = data.draw(RESPONSES[fmt]())
+    response = response.lstrip(" \t\r\n")
+    reasoning = data.draw(REASONING_TEXT)
+    mode = data.draw(st.sampled_from(["auto", "started"]))
+    head = ("<think>\n" if mode == "auto" else "\n") + reasoning + "\n</think>\n\n"
+    tools = data.draw(st.sampled_from([None, RESPONSES_TOOLS[fmt]]))
+    text = head + response
+    got = parse_chunks(_chunks(data, text), fmt, tools, reasoning=mode)
+    plain = streamparse.parse(response, fmt, tools=tools)
+    assert got.reasoning == reasoning
+    assert comparable(got) == comparable(plain)
+    assert comparable(streamparse.parse(text, fmt, tools=tools, reasoning=mode)) == comparable(got)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("mode", MODES)
+@SETTINGS
+@given(data=st.data())
+def test_every_mode_keeps_the_invariants_on_any_response(fmt, mode, data):
+    response, _ = data.draw(RESPONSES[fmt]())
+    prefix = data.draw(st.sampled_from(["", "<think>", "<think>\n", "</think>", "\n<think>x</think>\n"]))
+    text = prefix + response
+    whole = streamparse.parse(text, fmt, reasoning=mode)
+    assert comparable(parse_chunks(_chunks(data, text), fmt, None, reasoning=mode)) == comparable(whole)
+    assert whole.reasoning == "" or mode != "off"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@SETTINGS
+@given(data=st.data())
+def test_calls_false_gives_no_calls(fmt, data):
+    response, _ = data.draw(RESPONSES[fmt]())
+    got = parse_chunks(_chunks(data, response), fmt, None, calls=False)
+    assert got.tool_calls == [] and got.errors == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@SETTINGS
+@given(data=st.data(), limit=st.integers(0, 3))
+def test_max_calls_keeps_the_first_n_calls(fmt, data, limit):
+    response, spec = data.draw(RESPONSES[fmt]())
+    tools = spec["tools"]
+    plain = streamparse.parse(response, fmt, tools=tools)
+    got = parse_chunks(_chunks(data, response), fmt, tools, max_calls=limit)
+    kept = [(c.name, c.arguments) for c in plain.tool_calls][:limit]
+    assert [(c.name, c.arguments) for c in got.tool_calls] == kept
+    over = [e for e in got.errors if e.message.startswith("more than")]
+    assert len(over) == len(plain.tool_calls) - len(kept)
+    assert got.content == plain.content
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@SETTINGS
+@given(data=st.data())
+def test_require_call_adds_one_error_only_without_a_call(fmt, data):
+    response, spec = data.draw(RESPONSES[fmt]())
+    plain = streamparse.parse(response, fmt, tools=spec["tools"])
+    got = parse_chunks(_chunks(data, response), fmt, spec["tools"], require_call=True)
+    extra = [] if plain.tool_calls else [(None, None, "", "no tool call")]
+    assert comparable(got)["errors"] == comparable(plain)["errors"] + extra
+
+
+def test_reasoning_events_stream_before_the_section_closes():
+    parser = streamparse.StreamParser("qwen2", reasoning="auto")
+    events = parser.feed("<think>\nfirst thoughts")
+    assert [(e.type, e.text) for e in events] == [("reasoning", "first thoughts")]
+    assert ParseResult.from_events(events + parser.feed(" more</think>ok") + parser.close()).content == "ok"
+
+
+RESPONSES_TOOLS = {"qwen2": [{"name": "get_current_weather"}], "glm4": [{"name": "get_current_weather"}]}
