@@ -2,14 +2,20 @@
 
     python -m benchmarks                 # everything (a few minutes); README numbers
     python -m benchmarks --quick         # under a minute; CI smoke run (no timing assertions)
-    python -m benchmarks --only scaling  # parts: scaling, baselines, vllm, memory
+    python -m benchmarks --only scaling  # parts: scaling, costs, baselines, vllm, memory
 
 Parts:
 
 - scaling: our parser (qwen2, glm4) on one call whose arguments JSON is 1k .. 1M characters, fed
   in 4-character deltas, for two argument shapes (a long string with escapes; many short keys),
-  a plain-text reply with no calls and a response with 100 calls; and the floor, a consumer that
-  appends each delta to a list.
+  a plain-text reply with no calls and a response with 100 calls; and two floors: a consumer that
+  appends each delta to a list, and the minimal CPython ``feed()`` (one method call, one compiled
+  regex search of the delta for the JSON structural characters, a new list of one tuple), which
+  our parsers are reported as a multiple of, cell by cell.
+- costs (``costs.py``): one event built and freed, each way (the pydantic model the events were,
+  the tuple-backed ones they are), against the minimal ``feed()``; a parser's tools (20
+  realistic ones: today's normalising, ``tool_set()``, ``StreamParser()``; µs and bytes); and
+  ``parse()`` of a whole response against ``json.loads`` of its call's arguments.
 - baselines: the seed's approach (LLaMA-Factory's regex + ``json.loads`` over the accumulated
   text, per delta and once at the end) and re-parsing the arguments so far per delta with
   ``partial-json-parser`` and ``pydantic_core.from_json(allow_partial=...)``.
@@ -46,7 +52,8 @@ from .timing import SizeCap, time_stream
 ROOT = Path(__file__).resolve().parent.parent
 FULL_SIZES = (1_000, 4_000, 16_000, 64_000, 256_000, 1_000_000)
 QUICK_SIZES = (1_000, 4_000, 16_000)
-PARTS = ("scaling", "baselines", "vllm", "memory")
+PARTS = ("scaling", "costs", "baselines", "vllm", "memory")
+FLOOR_FEED = "floor: minimal feed() (regex search + list of one tuple)"
 SHAPE_TITLES = {
     "string": "one call, arguments = one long string with escapes",
     "keys": "one call, arguments = many short keys",
@@ -108,7 +115,28 @@ def run_scaling(args: argparse.Namespace) -> list[Row]:
     for shape in ("string", "keys"):
         measure_row(rows, "floor", "floor: list.append(delta)", shape, "qwen2",
                     runners.floor_runner, args.sizes, args)
+    from .costs import floor_feed_runner
+
+    for shape in ("string", "keys", "plain"):
+        measure_row(rows, "floor", FLOOR_FEED, shape, "qwen2", floor_feed_runner, args.sizes, args)
     return rows
+
+
+def floor_ratios(rows: Sequence[Row]) -> list[Row]:
+    """Our parsers' µs per delta over the minimal ``feed()``'s, cell by cell, same run."""
+    floors = {r["shape"]: r for r in rows if r["name"] == FLOOR_FEED}
+    found = []
+    for r in rows:
+        floor = floors.get(r["shape"])
+        if r["group"] != "ours" or floor is None:
+            continue
+        cells = {}
+        for key, cell in r["cells"].items():
+            base = floor["cells"].get(key, {}).get("us_per_delta")
+            if base and "us_per_delta" in cell:
+                cells[key] = cell["us_per_delta"] / base
+        found.append({"name": r["name"], "shape": r["shape"], "x_floor": cells})
+    return found
 
 
 def run_baselines(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
@@ -280,6 +308,30 @@ def report(results: dict[str, Any]) -> str:
         out += ["", "### Our parser, and the floor", ""]
         out += size_table(sorted(ours, key=lambda r: list(SHAPE_LABELS).index(r["shape"])),
                           sizes, workload=True)
+    ratios = results.get("floor_ratios")
+    if ratios:
+        out += ["", "### Our parser as a multiple of the minimal feed() (same run)", "",
+                "| parser | workload | " + " | ".join(fmt_size(s) for s in sizes) + " |",
+                "|---|---|" + "---:|" * len(sizes)]
+        for r in ratios:
+            out.append(f"| {r['name']} | {SHAPE_LABELS[r['shape']]} | " + " | ".join(
+                f"{r['x_floor'][str(s)]:.2f}×" if str(s) in r["x_floor"] else "" for s in sizes)
+                + " |")
+    costs = results.get("costs")
+    if costs:
+        out += ["", "### One event, built and freed (ns; × the minimal feed())", "",
+                "| how | ns | × floor |", "|---|---:|---:|"]
+        out += [f"| {e['name']} | {e['ns']:.0f} | {e['x_floor']:.2f} |" for e in costs["events"]]
+        out += ["", "### Tools: per parser, 20 realistic tools", "",
+                "| what | tools | µs | bytes |", "|---|---|---:|---:|"]
+        out += [f"| {t['name']} | {'same objects' if t['tools'] == 'same' else 'equal new dicts'}"
+                f" | {t['us']:.1f} | {t['bytes']:,.0f} |" for t in costs["tools"]]
+        out += ["", "### parse() of a whole response with one call, against json.loads of its "
+                "arguments", "", "| format | arguments | parse() µs | json.loads µs | ratio |",
+                "|---|---|---:|---:|---:|"]
+        out += [f"| {p['format']} | {SHAPE_LABELS[p['shape']]}, {fmt_size(p['size'])} | "
+                f"{p['parse_us']:.1f} | {p['loads_us']:.1f} | {p['ratio']:.1f}× |"
+                for p in costs["parse"]]
     for shape in ("string", "keys", "plain"):
         side = [r for r in rows if r["shape"] == shape and
                 (r["group"] in ("baseline", "vllm") or r["group"] == "floor"
@@ -356,6 +408,45 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 "reached": f"worst {top[0]:.2f} ({top[1]}, {top[2]})",
                 "met": top[0] <= 1.3 if sizes[-1] >= 1_000_000 and not results["quick"] else None,
             })
+    ratios = results.get("floor_ratios")
+    if ratios:
+        for label, shapes in (("call arguments", ("string", "keys")), ("plain text", ("plain",))):
+            cells = [(x, r["name"], r["shape"], k) for r in ratios if r["shape"] in shapes
+                     for k, x in r["x_floor"].items()]
+            if cells:
+                worst = max(cells)
+                found.append({
+                    "target": f"≤ 3× the minimal feed() per delta ({label}, same run)",
+                    "reached": f"worst {worst[0]:.2f}× ({worst[1]}, {worst[2]}, {worst[3]} chars)",
+                    "met": worst[0] <= 3.0,
+                })
+    costs = results.get("costs")
+    if costs:
+        tools = {(t["name"], t["tools"]): t for t in costs["tools"]}
+        today = tools[("normalize_tools + names (each parser today)", "new")]
+        same = tools[("tool_set()", "same")]
+        new = tools[("tool_set()", "new")]
+        parser = tools[('StreamParser("qwen2", tools)', "same")]
+        found.append({
+            "target": "tools, same objects: ≤ 20 µs and ≤ 4 KiB per parser (20 realistic tools)",
+            "reached": f"tool_set(): {same['us']:.1f} µs, {same['bytes']:,.0f} B; "
+                       f"StreamParser(): {parser['us']:.1f} µs, {parser['bytes']:,.0f} B",
+            "met": parser["us"] <= 20 and parser["bytes"] <= 4096,
+        })
+        found.append({
+            "target": "tools, equal new dicts: ≤ half of today's cost per parser",
+            "reached": f"tool_set(): {new['us']:.1f} µs against {today['us']:.1f} µs "
+                       f"({new['us'] / today['us']:.2f}×)",
+            "met": new["us"] <= today["us"] / 2,
+        })
+        worst_parse = max(costs["parse"], key=lambda p: p["ratio"])
+        found.append({
+            "target": "parse() of a whole response ≤ 2× json.loads of its arguments",
+            "reached": f"worst {worst_parse['ratio']:.1f}× ({worst_parse['format']}, "
+                       f"{worst_parse['shape']}, {fmt_size(worst_parse['size'])}); best "
+                       f"{min(p['ratio'] for p in costs['parse']):.1f}×",
+            "met": worst_parse["ratio"] <= 2.0,
+        })
     hermes = cell_value(rows, "vLLM hermes", "string", 64_000)
     core = cell_value(rows, "streamparse qwen2 (core, same process)", "string", 64_000)
     if hermes and core:
@@ -490,6 +581,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     }
     if "scaling" in args.parts:
         results["rows"] += run_scaling(args)
+        results["floor_ratios"] = floor_ratios(results["rows"])
+    if "costs" in args.parts:
+        from . import costs
+
+        progress("costs: one event, tools per parser, parse() against json.loads ...")
+        results["costs"] = costs.measure(args.quick)
     if "baselines" in args.parts:
         rows, notes = run_baselines(args)
         results["rows"] += rows
