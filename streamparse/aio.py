@@ -69,15 +69,16 @@ def stream_events(
     *,
     tools: ToolsArg = None,
     id_factory: Callable[[], str] | None = None,
+    **options: Any,
 ) -> AsyncGenerator[Event, None]:
     """Parse ``source`` as it arrives; yield each event as soon as a delta completes it, then the
     events of ``close()`` when the source is exhausted.
 
-    ``format`` is a format name (``tools`` and ``id_factory`` then build the parser) or a fresh
-    :class:`StreamParser`. Returns an async generator: close it with ``contextlib.aclosing`` (or
+    ``format`` is a format name (``tools``, ``id_factory`` and the parser ``options``, such as
+    ``reasoning=`` or ``max_calls=``, then build the parser) or a fresh :class:`StreamParser`. Returns an async generator: close it with ``contextlib.aclosing`` (or
     ``await it.aclose()``) when stopping early, which closes the source too.
     """
-    parser = _make_parser("stream_events", format, tools, id_factory)
+    parser = _make_parser("stream_events", format, tools, id_factory, options)
     _check_source("stream_events", source)
     return _events(source, parser)
 
@@ -88,6 +89,7 @@ def stream_tool_calls(
     *,
     tools: ToolsArg = None,
     id_factory: Callable[[], str] | None = None,
+    **options: Any,
 ) -> AsyncGenerator[ToolCall | ParseResult, None]:
     """For agent loops: yield each completed :class:`ToolCall` the moment its ``tool_call_end``
     arrives (so the tool can start while the model is still writing), then, last, the whole
@@ -95,7 +97,7 @@ def stream_tool_calls(
 
     Same arguments and closing rules as :func:`stream_events`.
     """
-    parser = _make_parser("stream_tool_calls", format, tools, id_factory)
+    parser = _make_parser("stream_tool_calls", format, tools, id_factory, options)
     _check_source("stream_tool_calls", source)
     return _tool_calls(source, parser)
 
@@ -214,15 +216,16 @@ def _make_parser(
     format: str | StreamParser,
     tools: ToolsArg,
     id_factory: Callable[[], str] | None,
+    options: dict[str, Any] | None = None,
 ) -> StreamParser:
     if isinstance(format, StreamParser):
-        if tools is not None or id_factory is not None:
+        if tools is not None or id_factory is not None or options:
             raise TypeError(
                 f"{caller}() got a StreamParser and tools=/id_factory=; pass a format name "
                 "with them, or build the parser with them"
             )
         return format
-    return StreamParser(format, tools=tools, id_factory=id_factory)
+    return StreamParser(format, tools=tools, id_factory=id_factory, **(options or {}))
 
 
 def _check_source(caller: str, source: Any) -> None:

@@ -42,6 +42,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -153,7 +163,10 @@ def _print_events(parser: StreamParser, deltas: Iterator[str], out: TextIO) -> N
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     tools = load_json_list(args.tools, "tools") if args.tools else None
-    parser = StreamParser(args.format, tools=tools)
+    parser = StreamParser(
+        args.format, tools=tools, reasoning=args.reasoning, calls=args.calls,
+        max_calls=args.max_calls, require_call=args.require_call,
+    )
     blocks = iter_text(args.file, "response file")
     if sys.stderr.isatty():
         blocks = _with_progress(blocks, args.file, sys.stderr)
@@ -224,6 +237,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--summary", action="store_true",
         help="print one JSON line of counts (text_chars, reasoning_chars, calls, errors, deltas, "
         "seconds) instead of the events",
+    )
+    parse.add_argument(
+        "--reasoning", choices=("auto", "started", "off"),
+        help="reasoning sections (<think>...</think>): the format's default when not given",
+    )
+    parse.add_argument(
+        "--max-calls", type=_non_negative_int, metavar="N",
+        help="calls after the first N are errors (vLLM's parallel_tool_calls=false is 1)",
+    )
+    parse.add_argument(
+        "--require-call", action="store_true",
+        help="a response that completes no call ends with an error (tool_choice='required')",
+    )
+    parse.add_argument(
+        "--no-calls", dest="calls", action="store_false",
+        help="call markup is text; only reasoning is parsed (tool_choice='none')",
     )
     parse.add_argument("file", nargs="?", default="-", help="UTF-8 response text file, or - for stdin")
     parse.set_defaults(run=_cmd_parse)

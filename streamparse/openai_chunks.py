@@ -13,6 +13,7 @@ What each event becomes (the decisions are explained in ``docs/openai-chunks.md`
 
 =================== ==========================================================================
 ``text``            ``{"content": text}``; an empty text sends nothing
+``reasoning``       ``{"reasoning": text}`` (the field vLLM 0.33's ``DeltaMessage`` has for it)
 ``tool_call_start`` ``{"tool_calls": [{"index", "id", "type": "function",
                     "function": {"name", "arguments": ""}}]}``
 ``tool_call_delta`` ``{"tool_calls": [{"index", "function": {"arguments": delta}}]}``
@@ -71,6 +72,8 @@ class OpenAIChunkAdapter:
         kind = getattr(event, "type", None)
         if kind == "text":
             delta: dict[str, Any] | None = {"content": event.text} if event.text else None
+        elif kind == "reasoning":
+            delta = {"reasoning": event.text} if event.text else None
         elif kind == "tool_call_delta":
             if not event.arguments_delta:
                 return None

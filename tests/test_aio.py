@@ -395,3 +395,15 @@ async def test_a_sync_call_tool_is_a_type_error():
     assert "async function as call_tool; it returned str for the call to 'get_weather'" in str(
         error
     )
+
+
+async def test_options_reach_the_parser_and_reasoning_the_result():
+    from streamparse import ParseResult, stream_tool_calls
+
+    async def source():
+        for piece in ["<think>\nplan", "</think>\nAction: a\nAction Input: {}"]:
+            yield piece
+
+    items = [item async for item in stream_tool_calls(source(), "qwen2", reasoning="auto")]
+    assert isinstance(items[-1], ParseResult) and items[-1].reasoning == "plan"
+    assert [getattr(i, "name", None) for i in items[:-1]] == ["a"]

@@ -287,3 +287,25 @@ def test_python_dash_m_runs_the_same_cli():
     done = subprocess.run([sys.executable, "-m", "streamparse", "parse", "--format", "qwen2",
                            "--chunk-size", "100"], input="hello", capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == {"type": "text", "text": "hello", "span": [0, 5]}
+
+
+def test_parse_options_reasoning_max_calls_require_call(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    response = tmp_path / "r.txt"
+    response.write_text("<think>\nhmm\n</think>\nAction: a\nAction Input: {}\nAction: a\nAction Input: {}",
+                        encoding="utf-8")
+    run = [sys.executable, "-m", "streamparse", "parse", "--format", "qwen2", str(response)]
+    done = subprocess.run(run + ["--reasoning", "auto", "--max-calls", "1"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    assert "".join(e["text"] for e in events if e["type"] == "reasoning") == "hmm"
+    assert [e["type"] for e in events].count("tool_call_end") == 1
+    assert any("more than 1" in e.get("message", "") for e in events)
+    done = subprocess.run(run + ["--no-calls", "--require-call"], capture_output=True, text=True)
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    assert events[-1]["message"] == "no tool call"
+    done = subprocess.run(run + ["--max-calls", "-1"], capture_output=True, text=True)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

@@ -268,3 +268,13 @@ async def test_closing_aiter_sse_early_closes_the_source():
             break
         assert log == []
     assert log == ["source closed"]
+
+
+def test_reasoning_goes_to_its_own_field():
+    from streamparse import OpenAIChunkAdapter, StreamParser
+
+    parser = StreamParser("qwen2", reasoning="auto")
+    adapter = OpenAIChunkAdapter()
+    deltas = adapter.deltas(parser.feed("<think>\nplan</think>\nDone") + parser.close())
+    assert [{k: v for k, v in d.items() if k != "role"} for d in deltas] == [
+        {"reasoning": "plan"}, {"content": "Done"}]
