@@ -205,10 +205,13 @@ class ReasoningLayer:
         """Where a last line that could still begin the call opener starts, or -1."""
         if self.opener is None:
             return -1
-        line = buf.rfind("\n", pos) + 1
-        if line == 0 and not (pos == 0 and self.line_start):
+        newline = buf.rfind("\n", pos)
+        if newline >= 0:
+            line = newline + 1
+        elif pos > 0 and buf[pos - 1] == "\n" or pos == 0 and self.line_start:
+            line = pos
+        else:
             return -1
-        line = max(line, pos)
         partial = self.parser.call_opener_prefix
         return line if partial is not None and partial.fullmatch(buf, line) else -1
 
