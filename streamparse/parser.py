@@ -32,11 +32,11 @@ from .events import (
     ToolCallEnd,
     ToolCallError,
     ToolCallStart,
-    _construct,
+    _new_event,
 )
 from .jsonscan import JsonScanner
 from .reasoning import ReasoningLayer
-from .tools import Tool, normalize_tools
+from .tools import Tool, tool_set
 
 MIN_HOLD_BACK = 128
 """Held-back text never exceeds this, or the longest declared tool name plus
@@ -171,11 +171,11 @@ class StreamParser:
         self.calls = calls
         self.max_calls = max_calls
         self.require_call = require_call
-        self.tools: list[Tool] | None = normalize_tools(tools)
-        names = [tool.name for tool in self.tools] if self.tools is not None else []
-        self._sorted_names = sorted(names)
-        self._declared = frozenset(names)
-        self.hold_back_limit = max([MIN_HOLD_BACK] + [len(name) + NAME_HOLD_BACK for name in names])
+        toolset = tool_set(tools)  # normalised once per distinct definitions, shared
+        self.tools: tuple[Tool, ...] | None = toolset.tools
+        self._sorted_names = toolset.sorted_names
+        self._declared = toolset.declared
+        self.hold_back_limit = max(MIN_HOLD_BACK, toolset.longest_name + NAME_HOLD_BACK)
         self._completed = 0  # calls that ended with a tool_call_end
         self._layer = ReasoningLayer(self, self.reasoning) if self.reasoning != "off" else None
         self._new_id = id_factory or default_id_factory
@@ -311,7 +311,7 @@ class StreamParser:
 
     def _text(self, text: str, end: int, force: bool = False) -> None:
         if text or force:
-            self._events.append(TextEvent._build(text=text, span=(self._emitted, end)))
+            self._events.append(_new_event(TextEvent, (text, (self._emitted, end))))
             self._emitted = end
 
     def _open_call(self, name: str, end: int, *, json_body: bool = True) -> None:
@@ -325,7 +325,7 @@ class StreamParser:
             self._call_index = index
             self._call_id = self._new_id()
             self._events.append(
-                ToolCallStart._build(index=index, id=self._call_id, name=name, span=(self._emitted, end))
+                _new_event(ToolCallStart, (index, self._call_id, name, (self._emitted, end)))
             )
             self._emitted = end
 
@@ -333,12 +333,9 @@ class StreamParser:
         """The next raw characters of the open call's arguments."""
         self._call_parts.append(piece)
         if self._call_index is not None:
-            self._events.append(_construct(ToolCallDelta, {
-                "type": "tool_call_delta",
-                "index": self._call_index,
-                "arguments_delta": piece,
-                "span": (self._emitted, end),
-            }))
+            self._events.append(
+                _new_event(ToolCallDelta, (self._call_index, piece, (self._emitted, end)))
+            )
             self._emitted = end
 
     def _scan_call(self, buf: str, i: int, base: int, limit: int = -1) -> int:
@@ -371,18 +368,11 @@ class StreamParser:
             else:
                 arguments, failure = load_arguments(raw)
         if failure:
-            event: Any = ToolCallError._build(
-                index=index, name=name, raw=raw, message=failure, span=(self._emitted, end)
-            )
+            event: Any = _new_event(ToolCallError, (index, name, raw, failure, (self._emitted, end)))
         else:
             self._completed += 1
-            event = ToolCallEnd._build(
-                index=index,
-                id=self._call_id,
-                name=name,
-                arguments=arguments,
-                raw_arguments=raw,
-                span=(self._emitted, end),
+            event = _new_event(
+                ToolCallEnd, (index, self._call_id, name, arguments, raw, (self._emitted, end))
             )
         self._events.append(event)
         self._emitted = end
@@ -398,7 +388,7 @@ class StreamParser:
 
     def _fail_unstarted(self, name: str | None, raw: str, message: str, end: int) -> None:
         self._events.append(
-            ToolCallError._build(index=None, name=name, raw=raw, message=message, span=(self._emitted, end))
+            _new_event(ToolCallError, (None, name, raw, message, (self._emitted, end)))
         )
         self._emitted = end
 
