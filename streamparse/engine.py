@@ -221,6 +221,10 @@ class Engine(StreamParser):
         self._line_start = buf[stop - 1] == "\n"
         return stop
 
+    def _json_string_open(self) -> bool:
+        scanner = self._scanner
+        return self._body == "json" and scanner.in_string and not scanner.escaped
+
     # ---- bodies ---------------------------------------------------------------------------
 
     def _scan_body(self, buf: str, i: int, base: int) -> int:

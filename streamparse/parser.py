@@ -178,6 +178,7 @@ class StreamParser:
         self.hold_back_limit = max(MIN_HOLD_BACK, toolset.longest_name + NAME_HOLD_BACK)
         self._completed = 0  # calls that ended with a tool_call_end
         self._layer = ReasoningLayer(self, self.reasoning) if self.reasoning != "off" else None
+        self._in_string = False  # feed()'s fast path applies (see _json_string_open)
         self._new_id = id_factory or default_id_factory
         self._events: list[Any] = []
         self._held = ""
@@ -197,6 +198,14 @@ class StreamParser:
     def feed(self, delta: str, token_ids: Sequence[int] | None = None) -> list[Event]:
         """Consume the next delta; return the events it completes. Never raises on bad model
         output. ``token_ids`` are the delta's token ids, used by formats that can."""
+        if self._in_string and not token_ids and type(delta) is str and delta:
+            # The fast path: inside a started call's JSON string, a delta with no quote or
+            # backslash (or anything else that could end the body) is all string content.
+            if self._string_stop.search(delta) is None and not self._closed:
+                start = self._fed
+                self._fed = self._emitted = end = start + len(delta)
+                self._call_parts.append(delta)
+                return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
         if self._closed:
             raise ParserClosedError("feed() called after close(); create a new parser per stream")
         if type(delta) is not str and not isinstance(delta, str):
@@ -215,6 +224,9 @@ class StreamParser:
             else:
                 cut = self._run(buf, base)
             self._held = buf[cut:] if cut < len(buf) else ""
+            self._in_string = (
+                self._call_index is not None and not self._held and self._json_string_open()
+            )
         return events
 
     def _feed_text(self, delta: str, token_ids: Sequence[int] | None) -> list[Any]:
@@ -270,6 +282,14 @@ class StreamParser:
         """How many characters of text are held back, undecided (framing is not text)."""
         layer = self._layer
         return len(self._held) + (layer.held_back if layer is not None else 0)
+
+    _string_stop: ClassVar[re.Pattern[str]] = re.compile(r'["\\]')
+    """What ends a run of string content inside JSON arguments, for this format."""
+
+    def _json_string_open(self) -> bool:
+        """Whether the open call's JSON arguments stand inside a string, nothing pending: the
+        next delta may take the fast path. Formats whose body is the JSON scanner say when."""
+        return False
 
     def _in_call(self) -> bool:
         """Whether the format is inside a call's arguments (started or held)."""

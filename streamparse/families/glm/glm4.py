@@ -252,6 +252,12 @@ class Glm4Parser(StreamParser):
 
     # ---- bodies ---------------------------------------------------------------------------
 
+    _string_stop = re.compile(r'["\\<]')  # "<" may begin a special token, which ends a body
+
+    def _json_string_open(self) -> bool:
+        scanner = self._scanner
+        return self._state is _CALL and scanner.in_string and not scanner.escaped and not self._pending
+
     def _scan_body(self, buf: str, i: int, base: int) -> int:
         n = len(buf)
         token = _SPECIAL_TOKEN.search(buf, i)
