@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
-from .parser import StreamParser
+from .parser import _IN_STRING, _IN_TEXT, StreamParser
 
 _WHITESPACE = " \t\r\n"
 
@@ -221,9 +221,14 @@ class Engine(StreamParser):
         self._line_start = buf[stop - 1] == "\n"
         return stop
 
-    def _json_string_open(self) -> bool:
-        scanner = self._scanner
-        return self._body == "json" and scanner.in_string and not scanner.escaped
+    def _fast_path(self) -> int:
+        if self._call_index is not None:
+            scanner = self._scanner
+            return _IN_STRING if self._body == "json" and scanner.in_string and not scanner.escaped else 0
+        if self._body is None and self._header_at < 0 and not self._after_call:
+            state = self.states[self._state]
+            return _IN_TEXT if not state.anchored and not self._line_start else 0
+        return 0
 
     # ---- bodies ---------------------------------------------------------------------------
 

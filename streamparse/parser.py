@@ -43,6 +43,7 @@ MIN_HOLD_BACK = 128
 :data:`NAME_HOLD_BACK` if that is more (contract v2)."""
 NAME_HOLD_BACK = 64
 REASONING_MODES = ("auto", "started", "off")
+_IN_STRING, _IN_TEXT = 1, 2  # feed()'s fast paths
 
 def formats() -> list[str]:
     """The names of the formats streamparse can parse."""
@@ -178,7 +179,7 @@ class StreamParser:
         self.hold_back_limit = max(MIN_HOLD_BACK, toolset.longest_name + NAME_HOLD_BACK)
         self._completed = 0  # calls that ended with a tool_call_end
         self._layer = ReasoningLayer(self, self.reasoning) if self.reasoning != "off" else None
-        self._in_string = False  # feed()'s fast path applies (see _json_string_open)
+        self._fast = 0  # the fast path feed() may take (see _fast_path)
         self._new_id = id_factory or default_id_factory
         self._events: list[Any] = []
         self._held = ""
@@ -198,14 +199,21 @@ class StreamParser:
     def feed(self, delta: str, token_ids: Sequence[int] | None = None) -> list[Event]:
         """Consume the next delta; return the events it completes. Never raises on bad model
         output. ``token_ids`` are the delta's token ids, used by formats that can."""
-        if self._in_string and not token_ids and type(delta) is str and delta:
-            # The fast path: inside a started call's JSON string, a delta with no quote or
-            # backslash (or anything else that could end the body) is all string content.
-            if self._string_stop.search(delta) is None and not self._closed:
-                start = self._fed
-                self._fed = self._emitted = end = start + len(delta)
-                self._call_parts.append(delta)
-                return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
+        fast = self._fast
+        if fast and not token_ids and type(delta) is str and delta and not self._closed:
+            # The fast paths, when the current state consumes the whole delta: inside a started
+            # call's JSON string, a delta with nothing that could end the string is string
+            # content; in running text, a delta with nothing that could begin a marker is text.
+            if fast is _IN_STRING:
+                if self._string_stop.search(delta) is None:
+                    start = self._emitted  # framing before it, if any, is in its span
+                    self._fed = self._emitted = end = self._fed + len(delta)
+                    self._call_parts.append(delta)
+                    return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
+            elif self._text_stop.search(delta) is None:
+                start = self._emitted
+                self._fed = self._emitted = end = self._fed + len(delta)
+                return [_new_event(TextEvent, (delta, (start, end)))]
         if self._closed:
             raise ParserClosedError("feed() called after close(); create a new parser per stream")
         if type(delta) is not str and not isinstance(delta, str):
@@ -224,9 +232,7 @@ class StreamParser:
             else:
                 cut = self._run(buf, base)
             self._held = buf[cut:] if cut < len(buf) else ""
-            self._in_string = (
-                self._call_index is not None and not self._held and self._json_string_open()
-            )
+            self._fast = 0 if self._held else self._fast_path()
         return events
 
     def _feed_text(self, delta: str, token_ids: Sequence[int] | None) -> list[Any]:
@@ -285,11 +291,13 @@ class StreamParser:
 
     _string_stop: ClassVar[re.Pattern[str]] = re.compile(r'["\\]')
     """What ends a run of string content inside JSON arguments, for this format."""
+    _text_stop: ClassVar[re.Pattern[str]] = re.compile(r"[\s\S]")
+    """What could begin a marker in running text, for this format (default: anything)."""
 
-    def _json_string_open(self) -> bool:
-        """Whether the open call's JSON arguments stand inside a string, nothing pending: the
-        next delta may take the fast path. Formats whose body is the JSON scanner say when."""
-        return False
+    def _fast_path(self) -> int:
+        """After a feed that left nothing held: which fast path the next delta may take
+        (``_IN_STRING``, ``_IN_TEXT``, or 0). Formats say when."""
+        return 0
 
     def _in_call(self) -> bool:
         """Whether the format is inside a call's arguments (started or held)."""

@@ -67,7 +67,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ...parser import StreamParser
+from ...parser import _IN_STRING, _IN_TEXT, StreamParser
 from ...tools import Tool
 from .._render import Call, Message, PromptError, dump_json, materialize, tool_entries
 from .tokens import (
@@ -253,10 +253,16 @@ class Glm4Parser(StreamParser):
     # ---- bodies ---------------------------------------------------------------------------
 
     _string_stop = re.compile(r'["\\<]')  # "<" may begin a special token, which ends a body
+    _text_stop = re.compile("<")  # in a body, only a special token is a marker
 
-    def _json_string_open(self) -> bool:
-        scanner = self._scanner
-        return self._state is _CALL and scanner.in_string and not scanner.escaped and not self._pending
+    def _fast_path(self) -> int:
+        if self._pending:
+            return 0
+        if self._state is _CALL:  # a held call (never started) takes no fast path
+            scanner = self._scanner
+            started = self._call_index is not None
+            return _IN_STRING if started and scanner.in_string and not scanner.escaped else 0
+        return _IN_TEXT if self._state is _BODY else 0
 
     def _scan_body(self, buf: str, i: int, base: int) -> int:
         n = len(buf)

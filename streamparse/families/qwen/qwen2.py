@@ -169,6 +169,7 @@ class Qwen2Parser(Engine):
         "fence": State(markers={"close": r"[ \t\r\n]*```"}, anchored=True, otherwise="text",
                        may_begin=_may_close_fence),
     }
+    _text_stop = re.compile("\n")  # mid-line, only a newline can lead to a marker
     call_opener = re.compile(r"[ \t]*Action:")
     call_opener_prefix = re.compile(r"[ \t]*(?:A(?:c(?:t(?:i(?:o(?:n:?)?)?)?)?)?)?")
 
