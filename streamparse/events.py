@@ -346,9 +346,9 @@ class ParseResult(BaseModel):
                 content.append(event.text)
             elif event.type == "reasoning":
                 reasoning.append(event.text)
-            elif event.type == "tool_call_end":
+            elif event.type == "tool_call_end":  # built from checked events: not re-validated
                 calls.append(
-                    ToolCall(
+                    ToolCall.model_construct(
                         index=event.index,
                         id=event.id,
                         name=event.name,
@@ -358,6 +358,6 @@ class ParseResult(BaseModel):
                 )
             elif event.type == "tool_call_error":
                 errors.append(event)
-        return cls(
+        return cls.model_construct(
             content="".join(content), reasoning="".join(reasoning), tool_calls=calls, errors=errors
         )

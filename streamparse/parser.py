@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import re
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -34,7 +34,7 @@ from .events import (
     ToolCallStart,
     _new_event,
 )
-from .jsonscan import JsonScanner
+from .jsonscan import MAX_DEPTH, JsonScanner
 from .reasoning import ReasoningLayer
 from .tools import Tool, tool_set
 
@@ -64,7 +64,7 @@ def _format_class(name: str) -> type[StreamParser]:
 
 
 def default_id_factory() -> str:
-    return f"call_{uuid.uuid4().hex[:24]}"
+    return f"call_{os.urandom(12).hex()}"  # 24 random hex characters, as uuid4 would give
 
 
 def _reject_constant(name: str) -> Any:
@@ -91,6 +91,27 @@ def _lone_surrogate(value: Any) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_WHOLE = 64  # arguments starting this far from the buffer's end are tried whole first
+
+
+def _decode_whole(buf: str, at: int) -> tuple[dict[str, Any], int] | None:
+    """The JSON object starting at ``buf[at]`` and where it ends, when it is complete, strict,
+    no deeper than :data:`MAX_DEPTH` and free of lone surrogates; else None (the scanner then
+    finds its end, or its error, as it streams)."""
+    try:
+        value, end = _DECODER.raw_decode(buf, at)
+    except (ValueError, RecursionError):
+        return None
+    if type(value) is not dict:
+        return None
+    if end - at > 2 * MAX_DEPTH and buf.count("{", at, end) + buf.count("[", at, end) > MAX_DEPTH:
+        return None  # it might nest too deep: the scanner decides
+    if buf.find("\\u", at, end) >= 0 and _SURROGATE_ESCAPE.search(buf, at, end) and _lone_surrogate(value):
+        return None
+    return value, end
 
 
 def load_arguments(raw: str) -> tuple[dict[str, Any] | None, str]:
@@ -369,8 +390,17 @@ class StreamParser:
     def _scan_call(self, buf: str, i: int, base: int, limit: int = -1) -> int:
         """Stream the open call's JSON arguments from ``buf[i:]`` (or ``buf[i:limit]``); return
         where they end, or -1 when ``buf`` ends first (everything consumed). The hot path: kept
-        flat on purpose."""
-        end = self._scanner.scan(buf, i, limit)
+        flat on purpose. When a call's arguments start in a long buffer (a whole response given
+        to ``parse()``, a merged delta), they are first tried as one strict JSON value."""
+        scanner = self._scanner
+        if limit < 0 and len(buf) - i >= _WHOLE and not scanner.closers and not scanner.in_string:
+            whole = _decode_whole(buf, i)
+            if whole is not None:
+                value, end = whole
+                self._call_piece(buf[i:end], base + end)
+                self._close_call(base + end, parsed=value)
+                return end
+        end = scanner.scan(buf, i, limit)
         stop = (len(buf) if limit < 0 else limit) if end < 0 else end
         if stop > i:
             self._call_piece(buf[i:stop], base + stop)
@@ -378,8 +408,11 @@ class StreamParser:
             self._close_call(base + end)
         return end
 
-    def _close_call(self, end: int, failure: str = "") -> None:
-        """The open call's arguments are over: emit its end, or its error."""
+    def _close_call(
+        self, end: int, failure: str = "", parsed: dict[str, Any] | None = None
+    ) -> None:
+        """The open call's arguments are over: emit its end, or its error. ``parsed``: the
+        arguments, already decoded (strictly) from exactly the raw text."""
         raw = "".join(self._call_parts)
         index, name = self._call_index, self._call_name
         arguments = None
@@ -393,6 +426,8 @@ class StreamParser:
                 )
             elif not self._call_is_json:
                 failure = "arguments must be a JSON object"
+            elif parsed is not None:
+                arguments = parsed
             else:
                 arguments, failure = load_arguments(raw)
         if failure:

@@ -67,7 +67,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ...parser import _IN_STRING, _IN_TEXT, StreamParser
+from ...parser import _IN_STRING, _IN_TEXT, _WHOLE, StreamParser
 from ...tools import Tool
 from .._render import Call, Message, PromptError, dump_json, materialize, tool_entries
 from .tokens import (
@@ -281,7 +281,11 @@ class Glm4Parser(StreamParser):
     def _scan_call_body(self, buf: str, i: int, base: int) -> int:
         n = len(buf)
         if "<" not in buf:  # the hot path: no special token's text can be in it
-            end = self._scanner.scan(buf, i)
+            scanner = self._scanner
+            if n - i >= _WHOLE and not scanner.closers and not scanner.in_string:
+                end = self._scan_call(buf, i, base)  # long arguments just begun: tried whole
+                return n if end < 0 else self._call_ended(end)
+            end = scanner.scan(buf, i)
             if end < 0:
                 if n > i:
                     self._call_piece(buf[i:], base + n)
