@@ -320,6 +320,31 @@ class StreamParser:
         (``_IN_STRING``, ``_IN_TEXT``, or 0). Formats say when."""
         return 0
 
+    def hold_back_problem(self) -> str | None:
+        """Invariant 3, as this parser sees it now: ``None`` if what it holds is what it may hold
+        (bounded, and only what could still begin a marker, a call header or framing), else
+        what is wrong. The test suite asks this after every feed."""
+        held = self._held
+        if self._call_index is not None:  # inside a started call: everything is released...
+            if held and not self._may_hold_in_call(held):  # ...but what may end the call
+                return f"a started call holds {held!r}"
+            return None
+        if self._call_name:  # a call that will never start is held until it ends
+            return None
+        if self.held_back > self.hold_back_limit:
+            return f"held back {self.held_back} > {self.hold_back_limit}: {held!r}"
+        if held and not self._may_hold(held):
+            return f"{self.format_name} holds text that cannot begin a marker or header: {held!r}"
+        return None
+
+    def _may_hold(self, held: str) -> bool:
+        """Outside a call: whether ``held`` could still begin a marker, header or framing."""
+        return False
+
+    def _may_hold_in_call(self, held: str) -> bool:
+        """Inside a started call: whether ``held`` could still begin what ends the arguments."""
+        return False
+
     def _in_call(self) -> bool:
         """Whether the format is inside a call's arguments (started or held)."""
         return bool(self._call_name) or self._call_index is not None

@@ -51,66 +51,13 @@ def feed_checked(
     return events
 
 
-def _prefixes(literal: str) -> str:
-    """A regex matching any prefix of ``literal`` (the empty one included)."""
-    pattern = ""
-    for char in reversed(literal):
-        pattern = f"(?:{re.escape(char)}{pattern})?"
-    return pattern
-
-
-# What a parser may hold back: whitespace after a call, then the start of a call header (whose
-# arguments may start on the next line, or in a fence); or what may still close a fence.
-_QWEN2_FENCE_OPEN = r"(?:`{0,3}|```[A-Za-z]*[ \t]*\n?[ \t]*)"
-QWEN2_HOLDABLE = re.compile(
-    r"[ \t\r\n]*`{0,2}|[ \t\r\n]*[ \t]*(?:"
-    + _prefixes("Action:")
-    + r"|Action:[^\n]*(?:\n[ \t]*(?:" + _prefixes("Action Input:")
-    + r"|Action Input:[ \t]*(?:\n[ \t]*)?" + _QWEN2_FENCE_OPEN + r"))?)"
-)
 QWEN2_FRAMING = re.compile(r"[ \t\r\n]*```")  # a fenced call's closing fence, before text
-GLM4_SPECIAL_PREFIX = re.compile("|".join(_prefixes(t) for t in GLM_SPECIAL_TOKENS))
-STARTED_CALL_HOLDABLE = {"qwen2": re.compile(r"`{1,2}"), "glm4": GLM4_SPECIAL_PREFIX}
-GLM4_NAME_LINE = re.compile(r"[ \t\r\n]*(?P<name>[^\n]*?)[ \t]*\n?")
-
-
-def assert_holds_only_header_starts(parser: StreamParser) -> None:
-    """Invariant 3: outside a call, only what could still be part of a call header is held."""
-    held = parser._held
-    if not held:
-        return
-    if parser.format_name == "qwen2":
-        assert QWEN2_HOLDABLE.fullmatch(held), f"qwen2 holds text that cannot be a header: {held!r}"
-        return
-    if parser._pending:  # the text just past a token known by its id, which may still show
-        return  # the token's own text (bounded by the hold-back limit, checked above)
-    stripped = held.lstrip(" \t\r\n")
-    if GLM4_SPECIAL_PREFIX.fullmatch(stripped):
-        return
-    line = GLM4_NAME_LINE.fullmatch(held)
-    assert line is not None, f"glm4 holds more than a metadata line: {held!r}"
-    name = line.group("name").strip(" \t\r")
-    assert (
-        not name
-        or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", name)
-        or any(declared.startswith(name) for declared in parser._declared)
-    ), f"glm4 holds a first line that cannot be a tool name: {held!r}"
 
 
 def assert_held_back_bounded(parser: StreamParser) -> None:
-    if parser._call_index is not None:  # inside a started call: everything released, but for
-        # what may still begin a marker that ends the call (a closing fence, a special token)
-        held = parser._held
-        assert not held or STARTED_CALL_HOLDABLE[parser.format_name].fullmatch(held), (
-            f"a started call holds {held!r}"
-        )
-    elif parser._call_name:  # an undeclared tool's call is held until it ends (the exception)
-        pass
-    else:
-        assert parser.held_back <= parser.hold_back_limit, (
-            f"held back {parser.held_back} > {parser.hold_back_limit}: {parser._held!r}"
-        )
-        assert_holds_only_header_starts(parser)
+    """Invariant 3, asked of the format (what it may hold depends on its grammar)."""
+    problem = parser.hold_back_problem()
+    assert problem is None, problem
 
 
 THINK_TAGS = re.compile(r"</?think>")

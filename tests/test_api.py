@@ -121,3 +121,21 @@ def test_repr_names_format_tools_state_and_what_is_held():
     parser.close()
     assert "state='closed' held_back=0" in repr(parser)
     assert "tools=any" in repr(streamparse.StreamParser("qwen2"))
+
+
+def test_hold_back_problem_reports_what_a_format_may_not_hold():
+    """The check the suite runs after every feed can fail: a parser that holds everything is
+    caught as soon as it holds what could not begin a marker."""
+    from streamparse.families.qwen.qwen2 import Qwen2Parser
+
+    class Hoarder(Qwen2Parser):
+        def _run(self, buf, base):
+            return 0  # hold it all
+
+    parser = Hoarder()
+    parser.feed("Act")
+    assert parser.hold_back_problem() is None  # could still begin "Action:"
+    parser.feed("ually, no.")
+    assert "cannot begin a marker" in parser.hold_back_problem()
+    parser.feed("x" * 200)
+    assert "held back 213 > 128" in parser.hold_back_problem()

@@ -93,6 +93,8 @@ _WHITESPACE = re.compile(r"[ \t\r\n]*")
 _NAME_FIRST = re.compile(r"[A-Za-z_]")
 _NAME_REST = re.compile(r"[A-Za-z0-9_.-]*")
 _MAX_NAME_LIKE = 64
+_NAME_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+_METADATA_LINE = re.compile(r"[ \t\r\n]*(?P<name>[^\n]*?)[ \t]*\n?")
 _NAME_CHARS_BEFORE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_.-]*)?\Z")
 
 _drive = StreamParser._run  # the state-machine driver, over text with no token waiting in it
@@ -251,6 +253,23 @@ class Glm4Parser(StreamParser):
         return i
 
     # ---- bodies ---------------------------------------------------------------------------
+
+    def _may_hold(self, held: str) -> bool:
+        if self._pending:  # the text just past a token known by its id, which may still show
+            return True  # the token's own text (bounded by the hold-back limit)
+        stripped = held.lstrip(" \t\r\n")
+        if _is_special_prefix(stripped):
+            return True
+        line = _METADATA_LINE.fullmatch(held)  # a metadata line that could still be a name
+        if line is None:
+            return False
+        name = line.group("name").strip(" \t\r")
+        return not name or _NAME_LIKE.fullmatch(name) is not None or any(
+            declared.startswith(name) for declared in self._declared
+        )
+
+    def _may_hold_in_call(self, held: str) -> bool:
+        return _is_special_prefix(held)
 
     _string_stop = re.compile(r'["\\<]')  # "<" may begin a special token, which ends a body
     _text_stop = re.compile("<")  # in a body, only a special token is a marker

@@ -145,6 +145,23 @@ def _fenced(buf: str, at: int) -> tuple[int, str | Until, bool] | None | Literal
     return value, "json" if buf[value] == "{" else Until(_FENCE), True
 
 
+def _prefixes(literal: str) -> str:
+    """A regex matching any prefix of ``literal`` (the empty one included)."""
+    pattern = ""
+    for char in reversed(literal):
+        pattern = f"(?:{re.escape(char)}{pattern})?"
+    return pattern
+
+
+# What may be held (invariant 3): whitespace after a call, then the start of a header (whose
+# arguments may start on the next line, or in a fence); or what may still close a fence.
+_HOLDABLE = re.compile(
+    r"[ \t\r\n]*`{0,2}|[ \t\r\n]*[ \t]*(?:" + _prefixes(_ACTION)
+    + r"|Action:[^\n]*(?:\n[ \t]*(?:" + _prefixes(_ACTION_INPUT)
+    + r"|Action Input:[ \t]*(?:\n[ \t]*)?(?:`{0,3}|```[A-Za-z]*[ \t]*\n?[ \t]*)))?)"
+)
+
+
 def _may_begin_action(line: str) -> bool:
     return _ACTION.startswith(line.lstrip(" \t"))
 
@@ -170,6 +187,12 @@ class Qwen2Parser(Engine):
                        may_begin=_may_close_fence),
     }
     _text_stop = re.compile("\n")  # mid-line, only a newline can lead to a marker
+
+    def _may_hold(self, held: str) -> bool:
+        return _HOLDABLE.fullmatch(held) is not None
+
+    def _may_hold_in_call(self, held: str) -> bool:
+        return isinstance(self._body, Until) and self._body.marker.startswith(held)
     call_opener = re.compile(r"[ \t]*Action:")
     call_opener_prefix = re.compile(r"[ \t]*(?:A(?:c(?:t(?:i(?:o(?:n:?)?)?)?)?)?)?")
 
