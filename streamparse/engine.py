@@ -142,7 +142,7 @@ class Engine(StreamParser):
                 self._state = state.otherwise
                 return match.end()  # framing: covered by the next event's span
             assert state.may_begin is not None
-            if state.may_begin(buf[i:]) and n - i <= self.hold_back_limit:
+            if state.may_begin(buf[i:]) and n - i <= self._limit:
                 return i
             self._state = state.otherwise
             return i
@@ -166,7 +166,7 @@ class Engine(StreamParser):
         """No marker: release the text, but for a last line that could still begin one (and,
         right after a call, its whitespace: it goes with what follows)."""
         n = len(buf)
-        limit = self.hold_back_limit
+        limit = self._limit
         candidate = -1
         if state.may_begin is not None:
             last_newline = buf.rfind("\n", i)
@@ -200,7 +200,7 @@ class Engine(StreamParser):
         if isinstance(answer, NotHeader):
             return self._not_a_header(buf, i, base, answer.upto)
         header_end = answer.at if isinstance(answer, Opened) else len(buf)
-        limit = self.hold_back_limit
+        limit = self._limit
         if header_end - i > limit and i < start:
             self._text(buf[i:start], base + start)  # the whitespace before it is text after all
             i = start

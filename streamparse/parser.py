@@ -200,6 +200,9 @@ class StreamParser:
         self.hold_back_limit = max(MIN_HOLD_BACK, toolset.longest_name + NAME_HOLD_BACK)
         self._completed = 0  # calls that ended with a tool_call_end
         self._layer = ReasoningLayer(self, self.reasoning) if self.reasoning != "off" else None
+        # What the format itself may hold: with a reasoning layer in front, which may hold a
+        # "</think>" prefix too, a little less, so that the two stay within the bound.
+        self._limit = self.hold_back_limit - (len("</think>") if self._layer is not None else 0)
         self._fast = 0  # the fast path feed() may take (see _fast_path)
         self._new_id = id_factory or default_id_factory
         self._events: list[Any] = []

@@ -57,7 +57,11 @@ class ReasoningLayer:
     def __init__(self, parser: StreamParser, mode: str) -> None:
         self.parser = parser
         self.state = "before" if mode == "auto" else "start"
-        self.opener: re.Pattern[str] | None = parser.call_opener
+        # calls=False: call markup inside reasoning is reasoning text
+        self.opener: re.Pattern[str] | None = parser.call_opener if parser.calls else None
+        limit = parser.hold_back_limit
+        self.framing_newlines = limit - len(CLOSE) - 1  # newlines before </think> held at most
+        self.ids_given = False
         self.held = ""
         self.fed = 0  # characters of the stream fed
         self.emitted = 0  # where the last event ended, in the stream
@@ -75,7 +79,10 @@ class ReasoningLayer:
         self.fed += len(delta)
         buf = held + delta if held else delta
         out: list[Any] = []
+        self.ids_given = not token_ids
         cut = self._scan(buf, base, out, token_ids, closing=False)
+        if not self.ids_given:  # the ids reach the format even while the layer holds text
+            self._pass("", base + cut, out, token_ids)
         self.held = buf[cut:]
         if cut:
             self.line_start = buf[cut - 1] == "\n"
@@ -112,11 +119,11 @@ class ReasoningLayer:
             state = self.state
             if state == "before" or state == "start":
                 skip = (_WHITESPACE if state == "before" else _NEWLINES).match(buf, pos).end()  # type: ignore[union-attr]
-                if skip == n:
-                    if n - pos > limit:
-                        self.state = "pass" if state == "before" else "inside"
-                        continue
-                    return pos if state == "before" else n  # whitespace: may still precede <think>
+                if state == "before" and skip - pos > limit - len(OPEN):
+                    self.state = "pass"  # too much whitespace to hold: it is the format's text
+                    continue
+                if skip == n:  # auto: whitespace may still precede <think>; started: framing
+                    return pos if state == "before" else n
                 if buf.startswith(OPEN, skip):
                     self.state = "open"
                     pos = skip + len(OPEN)
@@ -152,8 +159,6 @@ class ReasoningLayer:
                 else:
                     self.state = "after"  # framing, with the whitespace after it
                 pos = close + len(CLOSE)
-        if ids:  # token ids with no text for the format in this delta
-            self._pass("", base + n, out, ids)
         return n
 
     def _inside(self, buf: str, pos: int, base: int, out: list[Any], closing: bool) -> int:
@@ -164,12 +169,14 @@ class ReasoningLayer:
         if opener >= 0:  # the section ends there; newlines before the call are framing
             text = buf[pos:opener]
             newlines = _TRAILING_NEWLINES.search(text).start()  # type: ignore[union-attr]
+            newlines = max(newlines, len(text) - self.framing_newlines)
             self._reasoning(text[:newlines], base + pos + newlines, out)
             self.state = "pass"  # the call is the format's; a later </think> is framing
             return opener
         if close >= 0:
             text = buf[pos:close]
             newlines = _TRAILING_NEWLINES.search(text).start()  # type: ignore[union-attr]
+            newlines = max(newlines, len(text) - self.framing_newlines)  # at most that many
             self._reasoning(text[:newlines], base + pos + newlines, out)
             self.state = "after"
             return close + len(CLOSE)
@@ -180,11 +187,12 @@ class ReasoningLayer:
         partial = _partial_suffix(buf, pos, CLOSE)
         if partial >= 0:
             hold = partial
-        newlines = _TRAILING_NEWLINES.search(buf, pos, hold).start()  # type: ignore[union-attr]
-        hold = min(hold, newlines)  # newlines right before a </think> would be framing
         opener_at = self._partial_opener(buf, pos)
         if opener_at >= 0:
             hold = min(hold, opener_at)
+        # newlines right before a </think> or a call would be framing: held (at most so many)
+        newlines = _TRAILING_NEWLINES.search(buf, pos, hold).start()  # type: ignore[union-attr]
+        hold = max(newlines, hold - self.framing_newlines)
         if n - hold > self.parser.hold_back_limit:
             hold = n
         self._reasoning(buf[pos:hold], base + hold, out)
@@ -228,6 +236,8 @@ class ReasoningLayer:
             self.starts.append(self.passed)
             self.shifts.append(at - self.passed)
             self.passed += len(text)
+        if ids:
+            self.ids_given = True
         self._collect(self.parser._feed_text(text, ids), out)
 
     def _collect(self, events: list[Any], out: list[Any]) -> None:

@@ -193,7 +193,7 @@ class Glm4Parser(StreamParser):
     def _scan_metadata(self, buf: str, i: int, base: int) -> int:
         """``buf[i:]`` starts a segment's metadata line (state segment) or follows a call."""
         n = len(buf)
-        limit = self.hold_back_limit
+        limit = self._limit
         if self._meta_at < 0:
             start = (_WHITESPACE if self._state is _AFTER else _SPACES).match(buf, i).end()  # type: ignore[union-attr]
             if start - i > limit:
@@ -243,7 +243,7 @@ class Glm4Parser(StreamParser):
         return body
 
     def _hold(self, buf: str, i: int) -> int:
-        return self._to_body(i) if len(buf) - i > self.hold_back_limit else i
+        return self._to_body(i) if len(buf) - i > self._limit else i
 
     def _to_body(self, i: int) -> int:
         """What was held from ``i`` is not a call header: it is text."""
@@ -416,7 +416,7 @@ class Glm4Parser(StreamParser):
             lookahead = 0 if self._texts_kept is False else _LOOKAHEAD
             if token.lo != token.hi:  # a middle id: its place is decided by the names after it
                 lookahead = max(lookahead, self._longest_name + 1)
-            if fed < token.hi + lookahead and not self._closing and fed - base - i <= self.hold_back_limit:
+            if fed < token.hi + lookahead and not self._closing and fed - base - i <= self._limit:
                 return i  # its text may still show up: wait for it
             kept = buf.find(token.token, i, hi + lookahead + _LONGEST_SPECIAL) if lookahead else -1
             if kept >= 0:  # special tokens are kept: its text, just ahead, acts where it stands

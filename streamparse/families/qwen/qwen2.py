@@ -70,8 +70,10 @@ from .chatml import DEFAULT_SYSTEM, GENERATION_PROMPT, IM_END, IM_START
 _ACTION_LINE = re.compile(r"[ \t]*Action:([^\n]*)\n")
 _INPUT_HEAD = re.compile(r"[ \t]*Action Input:[ \t]*")
 _SPACES = re.compile(r"[ \t]*")
-# A Markdown fence opening the arguments: ```, a language word, an optional newline.
-_FENCE_OPEN = re.compile(r"```[A-Za-z]*[ \t]*\n?[ \t]*")
+# A Markdown fence opening the arguments: ```, a language word (letters followed by a line end
+# or the object: "```Boston```" is a fenced value, not a language), an optional newline.
+_FENCE_WORD = re.compile(r"```([A-Za-z]*)[ \t]*")
+_FENCE_REST = re.compile(r"\n?[ \t]*")
 _ACTION = "Action:"
 _ACTION_INPUT = "Action Input:"
 _FENCE = "```"
@@ -138,9 +140,16 @@ def _fenced(buf: str, at: int) -> tuple[int, str | Until, bool] | None | Literal
         return None if _FENCE.startswith(buf[at:]) else False
     if not buf.startswith(_FENCE, at):
         return False
-    value = _FENCE_OPEN.match(buf, at).end()  # type: ignore[union-attr]
-    if value == len(buf):
-        return None
+    opening = _FENCE_WORD.match(buf, at)
+    assert opening is not None
+    if opening.end() == len(buf):
+        return None  # the word or the spaces may go on
+    if opening.group(1) and buf[opening.end()] not in "\n{":
+        value = at + len(_FENCE)  # no language: the word is the value
+    else:
+        value = _FENCE_REST.match(buf, opening.end()).end()  # type: ignore[union-attr]
+        if value == len(buf):
+            return None
     # an object runs to its "}" (then its fence is framing); anything else to the fence
     return value, "json" if buf[value] == "{" else Until(_FENCE), True
 
