@@ -226,3 +226,37 @@ def test_reasoning_events_stream_before_the_section_closes():
 
 
 RESPONSES_TOOLS = {"qwen2": [{"name": "get_current_weather"}], "glm4": [{"name": "get_current_weather"}]}
+
+
+# ---- regressions found in review ---------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "fmt", "options", "reasoning", "content"), [
+    # calls=False: call markup inside reasoning is reasoning text
+    ("hmm\nAction: f\nAction Input: {}\n</think>done", "qwen2", {"reasoning": "started", "calls": False},
+     "hmm\nAction: f\nAction Input: {}", "done"),
+    # the newline before a call opener inside reasoning is framing however the text is split
+    ("a\nAction: f\nAction Input: {}", "qwen2", {"reasoning": "started"}, "a", ""),
+    # more whitespace before <think> than the bound holds: text, however it is split
+    (" " * 129 + "<think>r</think>ok", "qwen2", {"reasoning": "auto"}, "", " " * 129 + "<think>rok"),
+    # a long run of newlines before </think>: at most the bound's worth of them are framing
+    ("<think>a" + "\n" * 129 + "</think>ok", "qwen2", {"reasoning": "auto"}, "a" + "\n" * 10, "ok"),
+    ("\n" * 129, "qwen2", {"reasoning": "started"}, "", ""),
+    ("hi\nAction: " + "n" * 116 + "</think>x", "qwen2", {"reasoning": "auto"}, "",
+     "hi\nAction: " + "n" * 116 + "x"),
+])
+def test_reasoning_regressions(text, fmt, options, reasoning, content):
+    r = check_case(text, fmt, **options)
+    assert (r.reasoning, r.content) == (reasoning, content)
+
+
+def test_glm4_ids_reach_the_format_while_the_reasoning_layer_holds_text():
+    parser = streamparse.StreamParser("glm4", reasoning="auto")
+    events = parser.feed(" ", [13]) + parser.feed("", [151338])
+    events += parser.feed('get_current_weather\n{"a": 1}', [5, 6, 7]) + parser.close()
+    result = ParseResult.from_events(events)
+    assert result.tool_calls == [] and "get_current_weather" in result.content  # the turn ended
+
+
+def test_qwen2_fenced_word_is_a_value_not_a_language():
+    r = check_case("Action: get_current_weather\nAction Input: ```Boston```\nok", "qwen2")
+    assert [(e.raw, "JSON object" in e.message) for e in r.errors] == [("Boston", True)]
