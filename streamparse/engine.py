@@ -102,16 +102,20 @@ class Engine(StreamParser):
     states: ClassVar[Mapping[str, State]]
     initial: ClassVar[str]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._state = self.initial
-        self._line_start = True  # the buffer's first character is at a line start
-        self._after_call = False  # the held text starts right after a call
-        self._header_at = -1  # stream offset where the header being read starts
-        self._reader: Reader | None = None
-        self.header_seen = 0  # for readers: stream offset up to which this header was searched
-        self._body: str | Until | None = None
-        self._then = self.initial
+    # The state of a stream, with the defaults it starts from (an instance stores what differs).
+    _state: str  # the format's ``initial``, set by __init_subclass__
+    _then: str
+    _line_start = True  # the buffer's first character is at a line start
+    _after_call = False  # the held text starts right after a call
+    _header_at = -1  # stream offset where the header being read starts
+    _reader: Reader | None = None
+    header_seen = 0  # for readers: stream offset up to which this header was searched
+    _body: str | Until | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "initial" in cls.__dict__:
+            cls._state = cls._then = cls.initial
 
     # ---- the driver ---------------------------------------------------------------------
 

@@ -140,6 +140,33 @@ class StreamParser:
     call_opener_prefix: ClassVar[re.Pattern[str] | None] = None
     """A last line that could still become ``call_opener`` (held inside reasoning)."""
 
+    # Per-parser state, with the defaults an instance starts from (it stores what differs).
+    reasoning: str = "off"
+    calls: bool = True
+    max_calls: int | None = None
+    require_call: bool = False
+    tools: tuple[Tool, ...] | None = None
+    _sorted_names: tuple[str, ...] = ()
+    _declared: frozenset[str] = frozenset()
+    hold_back_limit: int = MIN_HOLD_BACK
+    _limit: int = MIN_HOLD_BACK  # what the format itself may hold (see __init__)
+    _layer: ReasoningLayer | None = None
+    _new_id: Callable[[], str] = staticmethod(default_id_factory)
+    _completed = 0  # calls that ended with a tool_call_end
+    _fast = 0  # the fast path feed() may take (see _fast_path)
+    _held = ""
+    _fed = 0
+    _emitted = 0
+    _closed = False
+    _next_index = 0
+    _scanner: JsonScanner  # made when a call opens
+    _call_index: int | None = None
+    _call_id = ""
+    _call_name = ""
+    _call_parts: list[str]
+    _call_is_json = True
+    _events: list[Any]
+
     def __new__(
         cls,
         format: str | None = None,
@@ -189,34 +216,29 @@ class StreamParser:
                 "validate=True: checking arguments against the tools' JSON Schemas is not "
                 "available in this version of streamparse"
             )
+        # An instance stores only what differs from the class's defaults below: an idle parser
+        # costs little memory, and 10,000 streams in one process stay cheap.
         self.reasoning = self.default_reasoning if reasoning is None else reasoning
-        self.calls = calls
-        self.max_calls = max_calls
-        self.require_call = require_call
+        if not calls:
+            self.calls = False
+        if max_calls is not None:
+            self.max_calls = max_calls
+        if require_call:
+            self.require_call = True
         toolset = tool_set(tools)  # normalised once per distinct definitions, shared
-        self.tools: tuple[Tool, ...] | None = toolset.tools
-        self._sorted_names = toolset.sorted_names
-        self._declared = toolset.declared
-        self.hold_back_limit = max(MIN_HOLD_BACK, toolset.longest_name + NAME_HOLD_BACK)
-        self._completed = 0  # calls that ended with a tool_call_end
-        self._layer = ReasoningLayer(self, self.reasoning) if self.reasoning != "off" else None
-        # What the format itself may hold: with a reasoning layer in front, which may hold a
-        # "</think>" prefix too, a little less, so that the two stay within the bound.
-        self._limit = self.hold_back_limit - (len("</think>") if self._layer is not None else 0)
-        self._fast = 0  # the fast path feed() may take (see _fast_path)
-        self._new_id = id_factory or default_id_factory
-        self._events: list[Any] = []
-        self._held = ""
-        self._fed = 0
-        self._emitted = 0
-        self._closed = False
-        self._next_index = 0
-        self._scanner = JsonScanner()
-        self._call_index: int | None = None
-        self._call_id = ""
-        self._call_name = ""
-        self._call_parts: list[str] = []
-        self._call_is_json = True
+        if toolset.tools is not None:
+            self.tools = toolset.tools
+            self._sorted_names = toolset.sorted_names
+            self._declared = toolset.declared
+            if toolset.longest_name + NAME_HOLD_BACK > MIN_HOLD_BACK:
+                self.hold_back_limit = self._limit = toolset.longest_name + NAME_HOLD_BACK
+        if self.reasoning != "off":
+            self._layer = ReasoningLayer(self, self.reasoning)
+            # The format holds a little less behind the layer, which may hold a "</think>"
+            # prefix too, so that the two stay within the bound.
+            self._limit = self.hold_back_limit - len("</think>")
+        if id_factory is not None:
+            self._new_id = id_factory
 
     # ---- public surface -------------------------------------------------------------------
 
@@ -396,6 +418,7 @@ class StreamParser:
         self._call_name = name
         self._call_parts = []
         self._call_is_json = json_body
+        self._scanner = JsonScanner()
         if self._is_declared(name) and (self.max_calls is None or self._next_index < self.max_calls):
             index = self._next_index
             self._next_index += 1
@@ -470,7 +493,6 @@ class StreamParser:
         self._call_index = None
         self._call_name = ""
         self._call_parts = []
-        self._scanner = JsonScanner()
 
     def _fail_truncated(self, end: int) -> None:
         """The stream ended inside the open call."""

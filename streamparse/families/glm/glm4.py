@@ -130,35 +130,47 @@ class Glm4Parser(StreamParser):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        ids = GLM4_9B_CHAT_SPECIAL_TOKEN_IDS if special_token_ids is None else special_token_ids
-        unknown = sorted(set(ids.values()) - set(_SPECIAL_TOKENS))
-        if unknown:
-            raise ValueError(
-                f"special_token_ids maps to {unknown}; the glm4 parser acts on {list(_SPECIAL_TOKENS)}"
-            )
+        if special_token_ids is not None:
+            unknown = sorted(set(special_token_ids.values()) - set(_SPECIAL_TOKENS))
+            if unknown:
+                raise ValueError(
+                    f"special_token_ids maps to {unknown}; the glm4 parser acts on "
+                    f"{list(_SPECIAL_TOKENS)}"
+                )
+            self.special_token_ids = dict(special_token_ids)
+            self._special_ids = frozenset(special_token_ids)
         if type(text_lag) is not int or text_lag < 0:
             raise ValueError(f"text_lag must be a non-negative int (characters), not {text_lag!r}")
-        self.special_token_ids = dict(ids)
-        self._special_ids = frozenset(ids)
-        self._longest_name = max(map(len, self._sorted_names), default=0)
-        self.text_lag = text_lag
-        self._state = _SEGMENT
-        self._turn_ended = False
-        self._after_separator = False  # the whitespace after the last call precedes a separator
-        self._pending: list[_Pending] = []
-        self._closing = False
-        self._texts_kept: bool | None = None  # whether special tokens show their text (learned)
-        self._reset_metadata()
+        if text_lag:
+            self.text_lag = text_lag
+        if self._sorted_names:
+            self._longest_name = max(map(len, self._sorted_names))
+
+    # The state of a stream, with the defaults it starts from (an instance stores what differs).
+    special_token_ids: Mapping[int, str] = GLM4_9B_CHAT_SPECIAL_TOKEN_IDS
+    _special_ids: frozenset[int] = frozenset(GLM4_9B_CHAT_SPECIAL_TOKEN_IDS)
+    text_lag = 0
+    _longest_name = 0
+    _state = _SEGMENT
+    _turn_ended = False
+    _after_separator = False  # the whitespace after the last call precedes a separator
+    _pending: list[_Pending] = []  # never appended to: an instance gets its own list first
+    _closing = False
+    _texts_kept: bool | None = None  # whether special tokens show their text (learned)
+    _meta_at = -1  # stream offset of the metadata's first character, once known
+    _meta_seen = -1  # scanned up to here: no newline before it
+    _meta_like = False  # name-like so far
+    _meta_spaces = False  # name-like, and only spaces since the name
+    _meta_candidate = -1  # index of a declared name that starts with the line so far
+    _meta_exact = False  # the line so far is a declared name and spaces
 
     # ---- the metadata line, scanned incrementally ----------------------------------------
 
     def _reset_metadata(self) -> None:
-        self._meta_at = -1  # stream offset of the metadata's first character, once known
-        self._meta_seen = -1  # scanned up to here: no newline before it
-        self._meta_like = False  # name-like so far
-        self._meta_spaces = False  # name-like, and only spaces since the name
-        self._meta_candidate = -1  # index of a declared name that starts with the line so far
-        self._meta_exact = False  # the line so far is a declared name and spaces
+        if self._meta_at >= 0 or self._meta_seen >= 0:
+            self._meta_at = self._meta_seen = -1
+            self._meta_like = self._meta_spaces = self._meta_exact = False
+            self._meta_candidate = -1
 
     def _extend_metadata(self, buf: str, base: int, stop: int) -> None:
         """Take ``buf`` up to ``stop`` into the metadata line, from where the last look ended."""
@@ -374,6 +386,8 @@ class Glm4Parser(StreamParser):
                     if lo == lag and lag:  # no text released yet: the text so far may be shorter
                         pending.lo = 0  # than the lag, so the token stands in the first ``lag``
                         pending.early = True  # characters: at a declared name, else at ``lag``
+                    if not self._pending:
+                        self._pending = []  # its own list (the class's is shared, and empty)
                     self._pending.append(pending)
             self._run = self._run_pending  # type: ignore[method-assign]  # until none waits
         return self._run(buf, base)
