@@ -97,6 +97,20 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _WHOLE = 64  # arguments starting this far from the buffer's end are tried whole first
 
 
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether a decoded JSON value nests objects and arrays deeper than ``limit``."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if type(item) is dict else item
+        for child in children:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
+    return False
+
+
 def _decode_whole(buf: str, at: int) -> tuple[dict[str, Any], int] | None:
     """The JSON object starting at ``buf[at]`` and where it ends, when it is complete, strict,
     no deeper than :data:`MAX_DEPTH` and free of lone surrogates; else None (the scanner then
@@ -108,7 +122,8 @@ def _decode_whole(buf: str, at: int) -> tuple[dict[str, Any], int] | None:
     if type(value) is not dict:
         return None
     if end - at > 2 * MAX_DEPTH and buf.count("{", at, end) + buf.count("[", at, end) > MAX_DEPTH:
-        return None  # it might nest too deep: the scanner decides
+        if _nested_deeper_than(value, MAX_DEPTH):  # brackets in strings count above: look
+            return None  # the scanner reports it, at the matching bracket
     if buf.find("\\u", at, end) >= 0 and _SURROGATE_ESCAPE.search(buf, at, end) and _lone_surrogate(value):
         return None
     return value, end

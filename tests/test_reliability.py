@@ -181,3 +181,15 @@ def test_qwen2_pretty_printed_and_fenced_arguments():
 
 def test_glm4_crlf_after_the_name():
     assert calls(check_case('a\r\n{"x": 1}', "glm4")) == [("a", {"x": 1})]
+
+
+@pytest.mark.parametrize("fmt", ["glm4", "qwen2"])
+def test_whole_decoding_keeps_the_nesting_bound_with_braces_in_strings(fmt):
+    """parse() decodes a long call's arguments whole; braces inside strings must not make it
+    call them too deep, and real nesting over 512 must stay an error."""
+    head = "a\n" if fmt == "glm4" else "Action: a\nAction Input: "
+    pad = '"pad": "' + "{[" * 600 + '"'
+    ok = check_case(head + '{"x": ' + "[" * 10 + "]" * 10 + ", " + pad + "}", fmt)
+    assert [c.name for c in ok.tool_calls] == ["a"]
+    deep = check_case(head + '{"x": ' + "[" * 600 + "]" * 600 + ", " + pad + "}", fmt)
+    assert ok.errors == [] and "deeper than 512" in deep.errors[0].message
