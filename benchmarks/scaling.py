@@ -15,6 +15,7 @@ import argparse
 import json
 import platform
 import time
+from typing import Any
 
 from streamparse import StreamParser
 
@@ -31,12 +32,11 @@ def call_text(fmt: str, size: int) -> str:
     return f"write_file\n{arguments}"
 
 
-def microseconds_per_delta(fmt: str, size: int, repeat: int) -> float:
-    text = call_text(fmt, size)
-    deltas = [text[i : i + DELTA] for i in range(0, len(text), DELTA)]
+def _best_per_delta(fmt: str, deltas: list[str], tools: Any, repeat: int) -> float:
+    """Microseconds per delta, best of ``repeat`` runs of a fresh parser over ``deltas``."""
     best = float("inf")
     for _ in range(repeat):
-        parser = StreamParser(fmt)
+        parser = StreamParser(fmt, tools=tools)
         feed = parser.feed
         start = time.perf_counter()
         for delta in deltas:
@@ -44,6 +44,11 @@ def microseconds_per_delta(fmt: str, size: int, repeat: int) -> float:
         parser.close()
         best = min(best, time.perf_counter() - start)
     return best / len(deltas) * 1e6
+
+
+def microseconds_per_delta(fmt: str, size: int, repeat: int) -> float:
+    text = call_text(fmt, size)
+    return _best_per_delta(fmt, [text[i : i + DELTA] for i in range(0, len(text), DELTA)], None, repeat)
 
 
 def header_text(fmt: str, name: str, size: int) -> str:
@@ -56,18 +61,7 @@ def header_text(fmt: str, name: str, size: int) -> str:
 
 
 def microseconds_per_char_delta(fmt: str, name: str, size: int, repeat: int) -> float:
-    deltas = list(header_text(fmt, name, size))
-    tools = [{"name": name}]
-    best = float("inf")
-    for _ in range(repeat):
-        parser = StreamParser(fmt, tools=tools)
-        feed = parser.feed
-        start = time.perf_counter()
-        for delta in deltas:
-            feed(delta)
-        parser.close()
-        best = min(best, time.perf_counter() - start)
-    return best / len(deltas) * 1e6
+    return _best_per_delta(fmt, list(header_text(fmt, name, size)), [{"name": name}], repeat)
 
 
 def main() -> None:

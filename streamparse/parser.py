@@ -281,23 +281,10 @@ class StreamParser:
             raise TypeError(f"feed() takes a str delta, not {type(delta).__name__}")
         if self._layer is not None:
             return self._layer.feed(delta, token_ids)
-        events: list[Any] = []
-        self._events = events
-        if delta or token_ids:
-            held = self._held
-            base = self._fed - len(held)
-            self._fed += len(delta)
-            buf = held + delta if held else delta
-            if token_ids:
-                cut = self._run_ids(buf, base, token_ids, len(held))
-            else:
-                cut = self._run(buf, base)
-            self._held = buf[cut:] if cut < len(buf) else ""
-            self._fast = 0 if self._held else self._fast_path()
-        return events
+        return self._feed_text(delta, token_ids)
 
     def _feed_text(self, delta: str, token_ids: Sequence[int] | None) -> list[Any]:
-        """``feed`` for the format alone (the reasoning layer's way in)."""
+        """``feed`` for the format alone (also the reasoning layer's way in)."""
         events: list[Any] = []
         self._events = events
         if delta or token_ids:
@@ -309,7 +296,9 @@ class StreamParser:
                 cut = self._run_ids(buf, base, token_ids, len(held))
             else:
                 cut = self._run(buf, base)
-            self._held = buf[cut:] if cut < len(buf) else ""
+            self._held = held = buf[cut:] if cut < len(buf) else ""
+            # behind a reasoning layer, every delta goes through the layer: no fast path
+            self._fast = 0 if held or self._layer is not None else self._fast_path()
         return events
 
     def close(self) -> list[Event]:
