@@ -158,6 +158,24 @@ def parse_chunks(chunks: Iterable[str], fmt: str, tools: Any = None, **options: 
     return ParseResult.from_events(feed_checked(chunks, fmt, tools, **options))
 
 
+def lag_steps(deltas: list[str], lag: int) -> list[str]:
+    """Per-token deltas as vLLM emits them when stop strings (none of which matches) hold back
+    ``lag`` characters: the text so far less its last ``lag`` characters, all of it at the last
+    step (``BaseIncrementalDetokenizer.get_next_output_text``). tests/tools/glm4_generated.py
+    checks this against the detokenizer run with real stop strings, for every reply and lag."""
+    text = "".join(deltas)
+    out, sent, length = [], 0, 0
+    for n, delta in enumerate(deltas):
+        length += len(delta)
+        upto = length if n == len(deltas) - 1 else length - lag
+        if upto > sent:
+            out.append(text[sent:upto])
+            sent = upto
+        else:
+            out.append("")
+    return out
+
+
 def split_at(text: str, cuts: Iterable[int]) -> list[str]:
     points = sorted({min(max(c, 0), len(text)) for c in cuts})
     edges = [0, *points, len(text)]

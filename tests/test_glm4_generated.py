@@ -45,7 +45,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import streamparse
-from helpers import comparable, feed_checked
+from helpers import comparable, feed_checked, lag_steps
 from strategies import DECLARED, glm4_names, plain_text, raw_arguments
 from strategies import TOOLS as PROPERTY_TOOLS
 from streamparse import ParseResult, StreamParser
@@ -68,24 +68,6 @@ STOPS = {  # name: the text lag of a reply's stream
 ASSISTANT_ID = 151337
 SPECIAL_IDS = {"<|assistant|>": 151337, "<|observation|>": 151338, "<|user|>": 151336,
                "<|endoftext|>": 151329}  # fmt: skip
-
-
-def lag_steps(deltas: list[str], lag: int) -> list[str]:
-    """Per-token deltas as vLLM emits them when stop strings (none of which matches) hold back
-    ``lag`` characters: the text so far less its last ``lag`` characters, all of it at the
-    last step. (tests/tools/glm4_generated.py checks this against the detokenizer run with real
-    stop strings, for every reply and every lag 0..12.)"""
-    text = "".join(deltas)
-    out, sent, length = [], 0, 0
-    for n, delta in enumerate(deltas):
-        length += len(delta)
-        upto = length if n == len(deltas) - 1 else length - lag
-        if upto > sent:
-            out.append(text[sent:upto])
-            sent = upto
-        else:
-            out.append("")
-    return out
 
 
 def groups(count: int, k: int, first: int | None = None) -> list[range]:

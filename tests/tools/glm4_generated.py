@@ -45,7 +45,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # tests/: the helpers the test suite replays with
 
+from helpers import lag_steps  # noqa: E402  (the one the tests use: checked here)
 from vllm_streams import (  # noqa: E402
     DEFAULT_DATA,
     GLM4_STOP_IDS,
@@ -58,23 +60,6 @@ from vllm_streams import (  # noqa: E402
 
 MODES = {"skip": (True, True), "keep-spaces": (False, True), "keep-nospaces": (False, False)}
 ASSISTANT, OBSERVATION = "<|assistant|>", "<|observation|>"
-
-
-def lag_steps(deltas: list[str], lag: int) -> list[str]:
-    """The per-token deltas vLLM emits when a request's stop strings hold back ``lag``
-    characters and none of them matches: the text so far less its last ``lag`` characters,
-    everything at the last step (``BaseIncrementalDetokenizer.get_next_output_text``)."""
-    text = "".join(deltas)
-    out, sent, length = [], 0, 0
-    for n, delta in enumerate(deltas):
-        length += len(delta)
-        upto = length if n == len(deltas) - 1 else length - lag
-        if upto > sent:
-            out.append(text[sent:upto])
-            sent = upto
-        else:
-            out.append("")
-    return out
 
 
 def stop_string(lag: int) -> str:
