@@ -75,6 +75,13 @@ def _reject_constant(name: str) -> Any:
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
+def _holds_lone_surrogate(text: str, value: Any, start: int = 0, end: int = -1) -> bool:
+    """Whether ``value``, parsed from ``text[start:end]``, holds a lone surrogate (not valid
+    Unicode): only a surrogate escape in the text can have made one."""
+    found = _SURROGATE_ESCAPE.search(text, start, len(text) if end < 0 else end)
+    return found is not None and _lone_surrogate(value)
+
+
 def _lone_surrogate(value: Any) -> bool:
     """Whether a parsed JSON value holds a string with a lone surrogate (not valid Unicode)."""
     stack = [value]
@@ -124,7 +131,7 @@ def _decode_whole(buf: str, at: int) -> tuple[dict[str, Any], int] | None:
     if end - at > 2 * MAX_DEPTH and buf.count("{", at, end) + buf.count("[", at, end) > MAX_DEPTH:
         if _nested_deeper_than(value, MAX_DEPTH):  # brackets in strings count above: look
             return None  # the scanner reports it, at the matching bracket
-    if buf.find("\\u", at, end) >= 0 and _SURROGATE_ESCAPE.search(buf, at, end) and _lone_surrogate(value):
+    if _holds_lone_surrogate(buf, value, at, end):
         return None
     return value, end
 
@@ -137,7 +144,7 @@ def load_arguments(raw: str) -> tuple[dict[str, Any] | None, str]:
         return None, f"invalid JSON arguments: {exc}"
     if not isinstance(value, dict):
         return None, "arguments must be a JSON object"
-    if _SURROGATE_ESCAPE.search(raw) and _lone_surrogate(value):
+    if _holds_lone_surrogate(raw, value):
         return None, "invalid JSON arguments: a lone surrogate escape (not valid Unicode)"
     return value, ""
 
