@@ -27,7 +27,8 @@ A case file (``tests/cases/<format>/<case-id>.json``; the folder is the format, 
   to write out.
 - ``errors``: every ``tool_call_error``, in order: ``index`` (``null`` if the call never started) and
   ``name`` compared exactly, ``message`` a part of the error's message, ``raw`` (optional) exactly.
-- ``content`` is ``ParseResult.content`` exactly.
+- ``content`` is ``ParseResult.content`` exactly; ``reasoning`` (optional, default ``""``)
+  is ``ParseResult.reasoning`` exactly.
 
 Unknown keys are an error, so a misspelt expectation cannot silently check nothing. JSON strings
 are used for every text because they show ``\\r``, tabs, trailing spaces and newlines unambiguously;
@@ -46,7 +47,7 @@ import streamparse
 from helpers import check_case
 
 CASES_DIR = Path(__file__).parent / "cases"
-CASE_KEYS = {"note", "input", "tools", "options", "content", "calls", "errors"}
+CASE_KEYS = {"note", "input", "tools", "options", "content", "reasoning", "calls", "errors"}
 REQUIRED_KEYS = {"input", "tools", "content", "calls", "errors"}
 CALL_KEYS = {"name", "arguments", "arguments_json"}
 ERROR_KEYS = {"index", "name", "message", "raw"}
@@ -121,6 +122,7 @@ def load_case(path: Path) -> dict[str, Any]:
         "tools": load_tools(path.parent, raw["tools"], where),
         "options": raw.get("options", {}),
         "content": text(raw["content"], where),
+        "reasoning": text(raw.get("reasoning", ""), where),
         "calls": calls,
         "errors": errors,
     }
@@ -145,6 +147,7 @@ def test_case(path: Path) -> None:
     case = load_case(path)
     result = check_case(case["input"], case["format"], case["tools"], **case["options"])
     assert result.content == case["content"]
+    assert result.reasoning == case["reasoning"]
     assert [(c.name, c.arguments) for c in result.tool_calls] == case["calls"]
     assert len(result.errors) == len(case["errors"]), result.errors
     for error, expected in zip(result.errors, case["errors"], strict=True):

@@ -36,13 +36,16 @@ class Call(BaseModel):
 
 class Message(BaseModel):
     """One validated conversation message. ``content`` is plain text ("" when absent);
-    ``calls`` are the assistant's tool calls, in order."""
+    ``calls`` are the assistant's tool calls, in order; ``reasoning`` is an assistant message's
+    ``reasoning_content`` ("" when absent); ``name`` a message's optional ``name``."""
 
     model_config = ConfigDict(frozen=True)
 
     role: Literal["system", "user", "assistant", "tool"]
     content: str = ""
     calls: tuple[Call, ...] = ()
+    reasoning: str = ""
+    name: str = ""
 
 
 # ---- tools --------------------------------------------------------------------------------
@@ -235,5 +238,11 @@ def to_messages(messages: Iterable[Any] | None) -> list[Message]:
         if raw_calls and role != "assistant":
             raise PromptError(f"{where}: only assistant messages can have tool_calls, not {role!r}")
         calls = to_calls(raw_calls, f"{where}.tool_calls")
-        result.append(Message(role=role, content=content, calls=tuple(calls)))
+        reasoning = text_of(item.get("reasoning_content"), f"{where}.reasoning_content")
+        if reasoning and role != "assistant":
+            raise PromptError(f"{where}: only assistant messages can have reasoning_content, not {role!r}")
+        name = item.get("name") or ""
+        if not isinstance(name, str):
+            raise PromptError(f"{where}.name must be a string, not {type(name).__name__}")
+        result.append(Message(role=role, content=content, calls=tuple(calls), reasoning=reasoning, name=name))
     return result

@@ -17,7 +17,8 @@ prompt in Qwen2's ChatML frame). See ``docs/prompts.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import inspect
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from .._textfiles import load_json_list
@@ -31,7 +32,8 @@ class _FormatModule(Protocol):
     """What each format's module (``prompts.glm4``, ``prompts.qwen2``) provides."""
 
     def render_tools(
-        self, tools: Iterable[Tool | dict[str, Any]] | None, variant: str | None = None
+        self, tools: Iterable[Tool | dict[str, Any]] | None, variant: str | None = None,
+        **options: Any,
     ) -> str: ...
 
     def render_assistant_calls(self, calls: list[Call], content: str = "") -> str: ...
@@ -45,6 +47,7 @@ class _FormatModule(Protocol):
         *,
         add_generation_prompt: bool = True,
         variant: str | None = None,
+        **options: Any,
     ) -> str: ...
 
 
@@ -79,7 +82,24 @@ def _format(name: str) -> _FormatModule:
         raise UnknownFormatError(message) from None
 
 
-def render_tools(format: str, tools: ToolsArg, *, variant: str | None = None) -> str:
+def _options(format: str, function: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]:
+    """The format's own prompt options (``enable_thinking=``, ``lang=``, ...), checked by name:
+    an option the format's renderer does not take raises, naming the ones it does."""
+    if options:
+        accepted = [
+            name for name, parameter in inspect.signature(function).parameters.items()
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name != "add_generation_prompt"
+        ]
+        for name in options:
+            if name not in accepted:
+                known = ", ".join(repr(n) for n in accepted if n != "variant") or "none"
+                raise PromptError(f"{format} prompts have no option {name!r}; options: {known}")
+    return options
+
+
+def render_tools(
+    format: str, tools: ToolsArg, *, variant: str | None = None, **options: Any
+) -> str:
     """The system prompt text that declares ``tools`` (OpenAI-style dicts, bare
     ``{"name", "description", "parameters"}`` dicts or :class:`~streamparse.Tool` models).
 
@@ -88,7 +108,8 @@ def render_tools(format: str, tools: ToolsArg, *, variant: str | None = None) ->
     ``"llamafactory"``; qwen2 ``"llamafactory"`` (the only one).
     Invalid tools raise :class:`~streamparse.ToolDefinitionError` naming the entry.
     """
-    return _format(format).render_tools(tools, variant)
+    function = _format(format).render_tools
+    return function(tools, variant, **_options(format, function, options))
 
 
 def render_assistant_calls(format: str, calls: Iterable[Any], *, content: str = "") -> str:
@@ -126,6 +147,7 @@ def render_prompt(
     *,
     add_generation_prompt: bool = True,
     variant: str | None = None,
+    **options: Any,
 ) -> str:
     """The model's prompt for a conversation: OpenAI-style messages (roles ``system``, ``user``,
     ``assistant`` with optional ``tool_calls``, ``tool``), the tools declared, ending where
@@ -134,13 +156,17 @@ def render_prompt(
     glm4: identical to glm-4-9b-chat's chat template rendered with the tools in a leading
     system message. qwen2: Qwen2's ChatML with the ReAct tool prompt in the system message and
     tool results as ``Observation:`` lines continuing the assistant turn.
+
+    ``options`` are the format's own (its ``render_prompt``'s keyword-only parameters, such as
+    ``enable_thinking=`` or ``lang=``); one it does not take raises :class:`PromptError`.
     """
-    module = _format(format)
-    return module.render_prompt(
+    function = _format(format).render_prompt
+    return function(
         tools,
         to_messages(messages),
         add_generation_prompt=add_generation_prompt,
         variant=variant,
+        **_options(format, function, options),
     )
 
 
@@ -156,6 +182,7 @@ def prompt_from_files(
     *,
     add_generation_prompt: bool = True,
     variant: str | None = None,
+    **options: Any,
 ) -> str:
     """``render_prompt`` for JSON files, for ``streamparse prompt``: ``tools_path`` holds a list
     of tools, ``messages_path`` a list of OpenAI-style messages (either may instead hold an
@@ -166,5 +193,6 @@ def prompt_from_files(
     tools = _load_json(tools_path, "tools") if tools_path is not None else None
     messages = _load_json(messages_path, "messages") if messages_path is not None else []
     return render_prompt(
-        format, tools, messages, add_generation_prompt=add_generation_prompt, variant=variant
+        format, tools, messages, add_generation_prompt=add_generation_prompt, variant=variant,
+        **options,
     )
