@@ -16,10 +16,17 @@ A format built on it declares (see ``docs/adding-a-format.md``):
   scanner), ``"line"`` (to the end of the line), or :class:`Until` (to a closing marker, which is
   framing), and the state that follows the call.
 
+- or a :class:`Body` instance, one per call, that reads the arguments itself (the XML parameter
+  bodies): the engine hands it the buffer and it emits through the call life cycle.
+
 The engine owns, once: the buffer and where the search stands; holding back only what could still
 begin a marker, within the bound; span tiling (every event goes through the base class's emit
-functions); the call life cycle; the version 1 rule for whitespace after a call (it goes with what
-follows: the next header's span, or the text); ``calls=False``; and ``close()``.
+functions); the call life cycle; the whitespace around calls (``framing``: "v1", the version 1
+rule: whitespace after a call goes with what follows, the next header's span or the text; "v2",
+contract version 2's rule for tagged formats: whitespace between text and a call, between calls
+and after the last call is framing, whitespace after a call that text follows goes with that
+text); framing states (what a broken call's markup leaves up to its closing tag, ``after_error``);
+``calls=False``; and ``close()``.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ class Opened(NamedTuple):
 
     name: str
     at: int
-    body: str | Until
+    body: str | Until | Body
     then: str
     text_to: int
 
@@ -67,6 +74,36 @@ class Truncated(NamedTuple):
 Reader = Callable[[Any, str, int, int, bool], "Opened | NotHeader | NeedMore | Truncated"]
 
 
+def prefixes(literal: str) -> str:
+    """A regex matching any non-empty proper prefix of ``literal`` (``<``, ``<t``, ... ``<tool_call``
+    for ``<tool_call>``): what a buffer may end with while the marker could still come."""
+    pattern = ""
+    for char in reversed(literal[1:-1]):
+        pattern = f"(?:{re.escape(char)}{pattern})?"
+    return re.escape(literal[0]) + pattern
+
+
+class Body:
+    """An argument body that reads the call's arguments itself (one instance per call).
+
+    ``scan`` consumes ``buf`` from ``i`` (``buf[0]`` is stream offset ``base``), emitting through
+    the parser's call life cycle (``_call_piece(piece, end)``; at the end ``_close_call(end,
+    failure=... or parsed=...)``), and returns where it stopped: the engine holds the rest for the
+    next feed. The call is over once the body has closed it."""
+
+    def scan(self, parser: Any, buf: str, i: int, base: int) -> int:
+        raise NotImplementedError
+
+    def finish(self, parser: Any, buf: str, base: int) -> None:
+        """The stream ended; ``buf`` is what the body held. Close the call (or leave it open:
+        the engine then fails it as truncated)."""
+
+    def may_hold(self, held: str) -> bool:
+        """Inside a started call: whether ``held`` could still begin what ends a value or the
+        call (invariant 3)."""
+        return False
+
+
 @dataclass(frozen=True)
 class Until:
     """A body that runs to ``marker`` (framing); a suffix that could begin it is held."""
@@ -77,23 +114,33 @@ class Until:
 @dataclass(frozen=True)
 class State:
     """A text state. ``markers``: group name -> regex; ``readers``: group name -> the reader of
-    the header that starts at that marker. ``line_start``: markers only count at a line start.
+    the header that starts at that marker; ``goto``: group name -> the state a marker moves to
+    (the marker itself is framing). ``line_start``: markers only count at a line start.
     ``may_begin(line)``: whether a last line could still begin a marker (it is held).
+    ``partial``: for markers that may appear anywhere, a regex for a suffix of the buffer that
+    could still begin one (held from where it matches; see :func:`prefixes`). ``framing``: what
+    the state consumes is framing, not text (spans cover it, no text event carries it).
     Anchored states (framing): ``markers`` must match right at the position; ``may_begin(rest)``
     says whether they still could; else the state is ``otherwise``."""
 
     markers: Mapping[str, str]
     readers: Mapping[str, Reader] = field(default_factory=dict)
+    goto: Mapping[str, str] = field(default_factory=dict)
     line_start: bool = False
     may_begin: Callable[[str], bool] | None = None
+    partial: str | None = None
+    framing: bool = False
     anchored: bool = False
     otherwise: str = ""
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    partial_pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         alternation = "|".join(f"(?P<{group}>{regex})" for group, regex in self.markers.items())
         flags = re.MULTILINE if self.line_start else 0
         object.__setattr__(self, "pattern", re.compile(alternation, flags))
+        partial = re.compile(f"(?:{self.partial})\\Z") if self.partial is not None else None
+        object.__setattr__(self, "partial_pattern", partial)
 
 
 class Engine(StreamParser):
@@ -101,6 +148,10 @@ class Engine(StreamParser):
 
     states: ClassVar[Mapping[str, State]]
     initial: ClassVar[str]
+    framing: ClassVar[str] = "v1"
+    """The whitespace around calls: "v1" (qwen2, glm4) or "v2" (the tagged formats)."""
+    after_error: ClassVar[str | None] = None
+    """The state after a call that ended in a ``tool_call_error`` (None: the call's ``then``)."""
 
     # The state of a stream, with the defaults it starts from (an instance stores what differs).
     _state: str  # the format's ``initial``, set by __init_subclass__
@@ -110,7 +161,7 @@ class Engine(StreamParser):
     _header_at = -1  # stream offset where the header being read starts
     _reader: Reader | None = None
     header_seen = 0  # for readers: stream offset up to which this header was searched
-    _body: str | Until | None = None
+    _body: str | Until | Body | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -156,19 +207,46 @@ class Engine(StreamParser):
         match = state.pattern.search(buf, i)
         if match is not None and match.start() == 0 and state.line_start and not self._line_start:
             match = state.pattern.search(buf, 1)
-        if match is not None:
-            start = match.start()
-            if not (self._after_call and not buf[i:start].strip(_WHITESPACE)):
-                self._text(buf[i:start], base + start)
-            self._after_call = False  # whitespace since the call, if any, is now in the header
-            self._header_at = self.header_seen = base + start
-            self._reader = state.readers[match.lastgroup]  # type: ignore[index]
-            return i if self._emitted < base + start else start
-        return self._release_text(state, buf, i, base)
+        if match is None:
+            return self._release_text(state, buf, i, base)
+        start = match.start()
+        group: str = match.lastgroup  # type: ignore[assignment]
+        # Where the text before the marker ends: right after a call, whitespace alone stays held
+        # (it goes with what follows); with "v2" framing, whitespace right before a call opener
+        # is framing, so it is held with the header and is text only if no call opens.
+        text_end = start
+        if self.framing == "v2" or self._after_call:
+            stripped = i + len(buf[i:start].rstrip(_WHITESPACE))
+            if self.framing == "v2":
+                text_end = stripped
+            elif stripped == i:
+                text_end = i
+        if text_end > i:
+            self._emit_text(state, buf[i:text_end], base + text_end)
+            self._after_call = False
+        goto = state.goto.get(group)
+        if goto is not None:  # a marker that moves to another state (itself framing)
+            if text_end < start:
+                self._emit_text(state, buf[text_end:start], base + start)
+            self._state = goto
+            self._after_call = True  # like the end of a call: whitespace after it is held
+            self._line_start = False
+            return match.end()
+        self._after_call = False  # whitespace since the call, if any, is now in the header
+        self._header_at = self.header_seen = base + start
+        self._reader = state.readers[group]
+        if state.framing and text_end < start:  # whitespace inside framing is framing
+            text_end = start
+        return text_end if self._emitted < base + start else start
+
+    def _emit_text(self, state: State, text: str, end: int) -> None:
+        if not state.framing:
+            self._text(text, end)
 
     def _release_text(self, state: State, buf: str, i: int, base: int) -> int:
-        """No marker: release the text, but for a last line that could still begin one (and,
-        right after a call, its whitespace: it goes with what follows)."""
+        """No marker: release the text, but for what could still begin one (a last line, or a
+        suffix the state's ``partial`` matches), and whitespace that may go with what follows:
+        right after a call its whitespace; with "v2" framing, text's trailing whitespace."""
         n = len(buf)
         limit = self._limit
         candidate = -1
@@ -182,7 +260,13 @@ class Engine(StreamParser):
                 line = -1
             if line >= 0 and state.may_begin(buf[line : line + limit + 1]):
                 candidate = line
+        elif state.partial_pattern is not None:
+            found = state.partial_pattern.search(buf, max(i, n - limit))
+            if found is not None:
+                candidate = found.start()
         hold = candidate if candidate >= 0 else n
+        if self.framing == "v2" and not state.framing:  # whitespace that may precede a call
+            hold = i + len(buf[i:hold].rstrip(_WHITESPACE))
         if self._after_call:
             if buf[i:hold].strip(_WHITESPACE):
                 self._after_call = False
@@ -191,7 +275,7 @@ class Engine(StreamParser):
         if n - hold > limit:
             self._after_call = False
             hold = candidate if 0 <= candidate and n - candidate <= limit else n
-        self._text(buf[i:hold], base + hold)
+        self._emit_text(state, buf[i:hold], base + hold)
         if hold > 0:
             self._line_start = buf[hold - 1] == "\n"
         return hold
@@ -205,8 +289,8 @@ class Engine(StreamParser):
             return self._not_a_header(buf, i, base, answer.upto)
         header_end = answer.at if isinstance(answer, Opened) else len(buf)
         limit = self._limit
-        if header_end - i > limit and i < start:
-            self._text(buf[i:start], base + start)  # the whitespace before it is text after all
+        if header_end - i > limit and i < start:  # the whitespace before it is text after all
+            self._emit_text(self.states[self._state], buf[i:start], base + start)
             i = start
         if header_end - start > limit:
             upto = answer.text_to if isinstance(answer, Opened | NeedMore) else -1
@@ -215,11 +299,12 @@ class Engine(StreamParser):
             return i  # wait for more
         self._header_at = -1
         self._body, self._then = answer.body, answer.then
-        self._open_call(answer.name, base + answer.at, json_body=answer.body == "json")
+        json_body = answer.body == "json" or isinstance(answer.body, Body)  # a Body's JSON is built
+        self._open_call(answer.name, base + answer.at, json_body=json_body)
         return answer.at
 
     def _not_a_header(self, buf: str, i: int, base: int, stop: int) -> int:
-        self._text(buf[i:stop], base + stop)
+        self._emit_text(self.states[self._state], buf[i:stop], base + stop)
         self._header_at = -1
         self._after_call = False
         self._line_start = buf[stop - 1] == "\n"
@@ -231,15 +316,25 @@ class Engine(StreamParser):
             return _IN_STRING if self._body == "json" and scanner.in_string and not scanner.escaped else 0
         if self._body is None and self._header_at < 0 and not self._after_call:
             state = self.states[self._state]
-            return _IN_TEXT if not state.anchored and not self._line_start else 0
+            if state.anchored or state.framing:
+                return 0
+            return _IN_TEXT if not self._line_start or not state.line_start else 0
         return 0
+
+    def _may_hold_in_call(self, held: str) -> bool:
+        body = self._body
+        return body.may_hold(held) if isinstance(body, Body) else super()._may_hold_in_call(held)
 
     # ---- bodies ---------------------------------------------------------------------------
 
     def _scan_body(self, buf: str, i: int, base: int) -> int:
         body = self._body
         n = len(buf)
-        if body == "json":
+        if isinstance(body, Body):
+            end = body.scan(self, buf, i, base)
+            if self._call_name:  # the call goes on: hold the rest
+                return end
+        elif body == "json":
             end = self._scan_call(buf, i, base)
             if end < 0:
                 return n
@@ -268,7 +363,8 @@ class Engine(StreamParser):
             self._close_call(base + found)
             end = found + len(marker)  # the marker is framing
         self._body = None
-        self._state = self._then
+        failed = self._call_failed
+        self._state = self.after_error if failed and self.after_error is not None else self._then
         self._after_call = True
         self._line_start = False  # text resumes right after the call
         return end
@@ -277,7 +373,13 @@ class Engine(StreamParser):
 
     def _finish(self, buf: str, base: int) -> None:
         end = base + len(buf)
-        if self._body is not None:
+        body = self._body
+        if isinstance(body, Body):
+            body.finish(self, buf, base)
+            if self._call_name:
+                self._fail_truncated(end)
+            return
+        if body is not None:
             if buf:  # held as a possible closing marker: arguments after all
                 self._call_piece(buf, end)
             self._fail_truncated(end)
@@ -289,4 +391,6 @@ class Engine(StreamParser):
                 message = "stream ended before the arguments (truncated call)"
                 self._fail_unstarted(answer.name, "", message, end)
                 return
-        self._text(buf, end)
+        if self.framing == "v2" and self._after_call and not buf.strip(_WHITESPACE):
+            return  # whitespace after the last call is framing
+        self._emit_text(self.states[self._state], buf, end)

@@ -161,6 +161,12 @@ class StreamParser:
     reasoning section (None: nothing inside reasoning opens a call)."""
     call_opener_prefix: ClassVar[re.Pattern[str] | None] = None
     """A last line that could still become ``call_opener`` (held inside reasoning)."""
+    call_opener_anywhere: ClassVar[bool] = False
+    """Whether ``call_opener`` counts anywhere inside reasoning, not only at a line start (the
+    tagged formats); ``call_opener_prefix`` then matches a suffix that could still become one."""
+    framing_tokens: ClassVar[re.Pattern[str] | None] = None
+    """Markup this format drops from text as framing, besides whitespace (invariant 2: a text
+    event's text is its span's input less framing); the tests ask for it."""
 
     # Per-parser state, with the defaults an instance starts from (it stores what differs).
     reasoning: str = "off"
@@ -187,6 +193,7 @@ class StreamParser:
     _call_name = ""
     _call_parts: list[str]
     _call_is_json = True
+    _call_failed = False  # whether the last call to end ended in a tool_call_error
     _events: list[Any]
 
     def __new__(
@@ -492,6 +499,7 @@ class StreamParser:
                 arguments = parsed
             else:
                 arguments, failure = load_arguments(raw)
+        self._call_failed = bool(failure)
         if failure:
             event: Any = _new_event(ToolCallError, (index, name, raw, failure, (self._emitted, end)))
         else:

@@ -202,6 +202,8 @@ class ReasoningLayer:
         if self.opener is None:
             return -1
         match = self.opener.search(buf, pos, end)
+        if self.parser.call_opener_anywhere:
+            return match.start() if match is not None else -1
         while match is not None:
             at = match.start()
             if at > 0 and buf[at - 1] == "\n" or at == 0 and self.line_start:
@@ -213,6 +215,12 @@ class ReasoningLayer:
         """Where a last line that could still begin the call opener starts, or -1."""
         if self.opener is None:
             return -1
+        partial = self.parser.call_opener_prefix
+        if self.parser.call_opener_anywhere:  # a suffix that could still become the opener
+            assert partial is not None
+            at_end = re.compile(f"(?:{partial.pattern})\\Z", partial.flags)  # re caches it
+            found = at_end.search(buf, max(pos, len(buf) - self.parser.hold_back_limit))
+            return found.start() if found is not None else -1
         newline = buf.rfind("\n", pos)
         if newline >= 0:
             line = newline + 1
@@ -220,7 +228,6 @@ class ReasoningLayer:
             line = pos
         else:
             return -1
-        partial = self.parser.call_opener_prefix
         return line if partial is not None and partial.fullmatch(buf, line) else -1
 
     # ---- output ---------------------------------------------------------------------------

@@ -13,14 +13,10 @@ from typing import Any
 
 import streamparse
 from streamparse import ParseResult, StreamParser
-from streamparse.families.glm.tokens import SPECIAL_TOKENS as GLM_SPECIAL_TOKENS
 
 DATA = Path(__file__).parent / "data"
 SEED_TOOLS: list[dict[str, Any]] = json.loads((DATA / "seed_tools.json").read_text(encoding="utf-8"))
 """The seed document's two tools (get_current_weather, calculate_gpa), as it writes them."""
-
-SPECIAL_TOKENS = re.compile("|".join(map(re.escape, GLM_SPECIAL_TOKENS)))
-
 
 def counter_ids() -> Any:
     counter = itertools.count()
@@ -51,52 +47,31 @@ def feed_checked(
     return events
 
 
-QWEN2_FRAMING = re.compile(r"[ \t\r\n]*```")  # a fenced call's closing fence, before text
-
-
 def assert_held_back_bounded(parser: StreamParser) -> None:
     """Invariant 3, asked of the format (what it may hold depends on its grammar)."""
     problem = parser.hold_back_problem()
     assert problem is None, problem
 
 
-THINK_TAGS = re.compile(r"</?think>")
+THINK_TAGS = r"</?think>"
 
 
 def assert_tiles(text: str, events: list[Any], fmt: str, reasoning: bool = False) -> None:
+    """Invariant 2: the events tile the input, and a text or reasoning event's text is its span's
+    input less framing: whitespace, the markup the format declares as framing
+    (``framing_tokens``) and, with a reasoning mode, the think tags."""
+    framing = StreamParser(fmt).framing_tokens
+    tags = "|".join(t for t in (THINK_TAGS if reasoning else "", framing.pattern if framing else "") if t)
+    pattern = re.compile(tags) if tags else None
     position = 0
     for event in events:
         start, end = event.span
         assert start == position, f"{event!r} starts at {start}, previous ended at {position}"
         assert end >= start, event
         position = end
-        if event.type == "text":
-            assert_text_matches(text[start:end], event.text, fmt, reasoning)
-        elif event.type == "reasoning":
-            assert_text_matches(text[start:end], event.text, "reasoning", True)
+        if event.type in ("text", "reasoning") and event.text != text[start:end]:
+            _subsequence_less_whitespace(text[start:end], event.text, pattern)
     assert position == len(text), f"events end at {position}, input has {len(text)}"
-
-
-def assert_text_matches(source: str, text: str, fmt: str, reasoning: bool = False) -> None:
-    """A text event's text is its span's input, less framing (glm4: special tokens and
-    metadata-line whitespace; with a reasoning mode: the think tags and whitespace next to
-    them, which the text omits in order)."""
-    if reasoning:
-        if fmt == "glm4":
-            source = SPECIAL_TOKENS.sub("", source)
-        fence = QWEN2_FRAMING.match(source) if fmt == "qwen2" else None
-        if fence and not (text and source.startswith(text)):
-            source = source[fence.end():]  # a fenced call's closing fence
-        _subsequence_less_whitespace(source, text, THINK_TAGS)
-        return
-    if fmt == "qwen2":
-        fence = QWEN2_FRAMING.match(source)
-        assert text == source or (fence and text == source[fence.end():]), (source, text)
-        return
-    if fmt != "glm4":
-        assert text == source, (source, text)
-        return
-    _subsequence_less_whitespace(SPECIAL_TOKENS.sub("", source), text)
 
 
 def _subsequence_less_whitespace(remaining: str, text: str, tags: re.Pattern[str] | None = None) -> None:

@@ -285,6 +285,7 @@ class Glm4Parser(StreamParser):
 
     _string_stop = re.compile(r'["\\<]')  # "<" may begin a special token, which ends a body
     _text_stop = re.compile("<")  # in a body, only a special token is a marker
+    framing_tokens = re.compile("|".join(map(re.escape, SPECIAL_TOKENS)))  # their text is framing
 
     def _fast_path(self) -> int:
         if self._pending:

@@ -196,6 +196,7 @@ class Qwen2Parser(Engine):
                        may_begin=_may_close_fence),
     }
     _text_stop = re.compile("\n")  # mid-line, only a newline can lead to a marker
+    framing_tokens = re.compile(_FENCE)  # a fenced call's closing fence
 
     def _may_hold(self, held: str) -> bool:
         return _HOLDABLE.fullmatch(held) is not None
