@@ -3,9 +3,11 @@ parse, adversarial text soups, and chunkings."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -177,6 +179,13 @@ _SOUP_PIECES = [
     "<|assistant|>", "<|observation|>", "<|user|>", "<|endoftext|>", "<|", "|>", "<",
     "get_current_weather", "get_current_weather\n", "天气查询\n", "github.create-issue",
     '{"a": "}"}', '{"k": [1, {"x": "\\""}]}', "'single'", "None", "Thought: ", "\r\n",
+    # the tagged formats' markup (hermes, qwen3_coder, glm45/glm47) and qwen_agent's
+    "<tool_call>", "</tool_call>", "<tool_call>\n", '{"name": "get_current_weather", "arguments": ',
+    '{"name": "a", "arguments": {"x": 1}}', '"name"', '"arguments"', '"parameters"',
+    "<function=", "<function=get_current_weather>", ">", "</function>", "<parameter=", "<parameter=x>\n",
+    "</parameter>", "\n</parameter>\n", "<tool_call>get_current_weather", "<arg_key>", "</arg_key>",
+    "<arg_value>", "</arg_value>", "<think>", "</think>", "✿FUNCTION✿:", "✿FUNCTION✿: get_current_weather\n",
+    "✿ARGS✿:", "✿ARGS✿: ", "✿RESULT✿:", "✿RETURN✿:", "```", "```json\n",
 ]
 soups = st.lists(st.sampled_from(_SOUP_PIECES) | plain_text, max_size=40).map("".join)
 
@@ -192,3 +201,21 @@ def cuts_for(draw: Any, text: str) -> list[int]:
 def split_with_empties(text: str, cuts: list[int]) -> list[str]:
     edges = [0, *sorted(min(max(c, 0), len(text)) for c in cuts), len(text)]
     return [text[a:b] for a, b in itertools.pairwise(edges)]
+
+
+def response_strategies() -> dict[str, Callable[..., Any]]:
+    """Every registered format's strategy of well-formed responses with their expected parse:
+    ``qwen2`` and ``glm4`` here, any other format's as ``responses`` in ``strategies_<format>.py``
+    (a format without one is missing here, and ``test_every_format_has_a_response_strategy``
+    fails)."""
+    import streamparse
+
+    found: dict[str, Callable[..., Any]] = {"qwen2": qwen2_responses, "glm4": glm4_responses}
+    for fmt in streamparse.formats():
+        if fmt not in found:
+            try:
+                module = importlib.import_module(f"strategies_{fmt}")
+            except ModuleNotFoundError:
+                continue
+            found[fmt] = module.responses
+    return found

@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 
 import streamparse
 from helpers import check_case, comparable, parse_chunks, split_at
-from strategies import glm4_responses, qwen2_responses
+from strategies import response_strategies
 from streamparse import ParseResult
+from streamparse.prompts import render_assistant_calls
 
 SCALE = 10 if os.environ.get("STREAMPARSE_HYPOTHESIS") == "thorough" else 1
 SETTINGS = settings(max_examples=150 * SCALE, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
-RESPONSES = {"qwen2": qwen2_responses, "glm4": glm4_responses}
+RESPONSES = response_strategies()
 FORMATS = streamparse.formats()
 MODES = ["auto", "started", "off"]
 REASONING_TEXT = st.text(st.sampled_from(list("abc xyz.,:{}[]\"'\\<>|/-_中🙂\t\n")), max_size=40).filter(
@@ -35,12 +36,23 @@ def result(text, fmt, **options):
     return check_case(text, fmt, **options)
 
 
+def calls_text(fmt, *arguments, name="a"):
+    """The format's own text for calls of ``name`` with these arguments (its prompt renderer
+    writes what the model writes)."""
+    return render_assistant_calls(fmt, [{"name": name, "arguments": a} for a in arguments])
+
+
+def default_reasoning(fmt):
+    return streamparse.StreamParser(fmt).reasoning
+
+
 # ---- golden cases -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_default_reasoning_is_off_and_think_tags_are_text(fmt):
-    assert streamparse.StreamParser(fmt).reasoning == "off"
-    r = result("<think>x</think>\nHi", fmt)
+def test_default_reasoning_is_the_formats_and_off_leaves_think_tags_as_text(fmt):
+    expected = {"hermes": "auto", "qwen3_coder": "auto", "glm45": "auto", "glm47": "started"}
+    assert default_reasoning(fmt) == expected.get(fmt, "off")  # contract v2, "Reasoning sections"
+    r = result("<think>x</think>\nHi", fmt, reasoning="off")
     assert (r.reasoning, "<think>x</think>" in r.content) == ("", True)
 
 
@@ -86,8 +98,7 @@ def test_glm4_nothing_inside_reasoning_opens_a_call_and_glm_z1_calls_after_it():
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_think_inside_arguments_is_data(fmt):
-    call = 'Action: a\nAction Input: {"x": "</think>"}' if fmt == "qwen2" else 'a\n{"x": "</think>"}'
-    r = result("<think>r</think>" + call, fmt, reasoning="auto")
+    r = result("<think>r</think>" + calls_text(fmt, {"x": "</think>"}), fmt, reasoning="auto")
     assert [c.arguments for c in r.tool_calls] == [{"x": "</think>"}]
 
 
@@ -104,8 +115,8 @@ def test_reasoning_for_prompt(prompt, mode):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_calls_false_leaves_call_markup_as_text(fmt):
-    call = 'Action: a\nAction Input: {"x": 1}' if fmt == "qwen2" else 'a\n{"x": 1}'
-    r = result(call, fmt, calls=False)
+    call = calls_text(fmt, {"x": 1})
+    r = result(call, fmt, calls=False, reasoning="off")
     assert (r.tool_calls, r.errors, r.content) == ([], [], call)
     r = result("<think>t</think>" + call, fmt, calls=False, reasoning="auto")
     assert (r.reasoning, r.tool_calls, r.content) == ("t", [], call)
@@ -113,8 +124,7 @@ def test_calls_false_leaves_call_markup_as_text(fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_max_calls(fmt):
-    one = 'Action: a\nAction Input: {"n": %d}\n' if fmt == "qwen2" else 'a\n{"n": %d}<|assistant|>'
-    text = "".join(one % n for n in range(3))
+    text = calls_text(fmt, *({"n": n} for n in range(3)))
     for limit in (0, 1, 2, 3):
         r = result(text, fmt, max_calls=limit)
         assert [c.arguments["n"] for c in r.tool_calls] == list(range(min(limit, 3)))
@@ -132,8 +142,7 @@ def test_max_calls_does_not_count_unknown_tools():
 def test_require_call(fmt):
     r = result("Just text.", fmt, require_call=True)
     assert [(e.index, e.name, e.message) for e in r.errors] == [(None, None, "no tool call")]
-    call = 'Action: a\nAction Input: {}' if fmt == "qwen2" else "a\n{}"
-    assert result(call, fmt, require_call=True).errors == []
+    assert result(calls_text(fmt, {}), fmt, require_call=True).errors == []
 
 
 @pytest.mark.parametrize(("option", "value"), [
@@ -225,7 +234,7 @@ def test_reasoning_events_stream_before_the_section_closes():
     assert ParseResult.from_events(events + parser.feed(" more</think>ok") + parser.close()).content == "ok"
 
 
-RESPONSES_TOOLS = {"qwen2": [{"name": "get_current_weather"}], "glm4": [{"name": "get_current_weather"}]}
+RESPONSES_TOOLS = {fmt: [{"name": "get_current_weather"}] for fmt in FORMATS}
 
 
 # ---- regressions found in review ---------------------------------------------------------

@@ -19,7 +19,7 @@ from strategies import (
     TOOLS,
     cuts_for,
     glm4_responses,
-    qwen2_responses,
+    response_strategies,
     soups,
     split_with_empties,
 )
@@ -30,7 +30,8 @@ SCALE = 10 if os.environ.get("STREAMPARSE_HYPOTHESIS") == "thorough" else 1
 SETTINGS = settings(
     max_examples=300 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-RESPONSES = {"qwen2": qwen2_responses, "glm4": glm4_responses}
+RESPONSES = response_strategies()
+FORMATS = streamparse.formats()
 
 
 def _expected(result: streamparse.ParseResult) -> dict:
@@ -38,7 +39,7 @@ def _expected(result: streamparse.ParseResult) -> dict:
 
 
 @SETTINGS
-@given(data=st.data(), fmt=st.sampled_from(["qwen2", "glm4"]))
+@given(data=st.data(), fmt=st.sampled_from(FORMATS))
 def test_well_formed_responses_parse_to_what_was_written(data, fmt):
     text, case = data.draw(RESPONSES[fmt]())
     cuts = data.draw(cuts_for(text))
@@ -48,7 +49,7 @@ def test_well_formed_responses_parse_to_what_was_written(data, fmt):
 
 
 @SETTINGS
-@given(data=st.data(), fmt=st.sampled_from(["qwen2", "glm4"]), declared=st.booleans())
+@given(data=st.data(), fmt=st.sampled_from(FORMATS), declared=st.booleans())
 def test_any_chunking_of_any_text_gives_the_one_shot_result(data, fmt, declared):
     text = data.draw(soups | st.text())
     tools = TOOLS if declared else None
@@ -58,7 +59,7 @@ def test_any_chunking_of_any_text_gives_the_one_shot_result(data, fmt, declared)
 
 
 @settings(max_examples=100 * SCALE, deadline=None)
-@given(data=st.data(), fmt=st.sampled_from(["qwen2", "glm4"]))
+@given(data=st.data(), fmt=st.sampled_from(FORMATS))
 def test_one_character_at_a_time_with_empty_deltas(data, fmt):
     text = data.draw(soups | RESPONSES[fmt]().map(lambda pair: pair[0]))
     chunks = [piece for char in text for piece in (char, "")]
@@ -67,7 +68,7 @@ def test_one_character_at_a_time_with_empty_deltas(data, fmt):
 
 
 @settings(max_examples=100 * SCALE, deadline=None)
-@given(data=st.data(), fmt=st.sampled_from(["qwen2", "glm4"]))
+@given(data=st.data(), fmt=st.sampled_from(FORMATS))
 def test_truncating_a_response_anywhere_never_raises_and_never_completes_a_cut_call(data, fmt):
     text, case = data.draw(RESPONSES[fmt]())
     cut = data.draw(st.integers(0, len(text)))
