@@ -192,12 +192,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_prompt(args: argparse.Namespace) -> int:
     from .prompts import prompt_from_files
 
+    options = {name: value for name, value in (("enable_thinking", args.enable_thinking),
+                                                ("lang", args.lang)) if value is not None}
     text = prompt_from_files(
         args.format,
         args.tools,
         args.messages,
         add_generation_prompt=not args.no_generation_prompt,
         variant=args.variant,
+        **options,
     )
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
@@ -276,7 +279,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--messages", metavar="FILE",
         help="JSON file: OpenAI-style messages, or a request body with 'messages'",
     )
-    prompt.add_argument("--variant", help="glm4: official (default) or llamafactory")
+    prompt.add_argument(
+        "--variant",
+        help="glm4: official (default) or llamafactory; hermes: qwen2.5 (default: Qwen3's "
+        "template); qwen3_coder: qwen3.5; qwen_agent: parallel",
+    )
+    prompt.add_argument(
+        "--enable-thinking", action=argparse.BooleanOptionalAction, default=None,
+        help="the template's thinking switch, for formats that have one (hermes, qwen3_coder's "
+        "qwen3.5 variant, glm45, glm47); not given: the template's default",
+    )
+    prompt.add_argument("--lang", choices=("en", "zh"),
+                        help="qwen_agent: the language of the function-calling prompt (default en)")
     prompt.add_argument("--no-generation-prompt", action="store_true",
                         help="end after the last message, without the generation prompt")
     prompt.set_defaults(run=_cmd_prompt)

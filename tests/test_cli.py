@@ -13,6 +13,7 @@ import pytest
 from pydantic import TypeAdapter
 
 import streamparse
+import streamparse.prompts
 from helpers import SEED_TOOLS
 from streamparse import ParseResult, TextEvent
 from streamparse.cli import main
@@ -309,3 +310,32 @@ def test_parse_options_reasoning_max_calls_require_call(tmp_path):
     assert events[-1]["message"] == "no tool call"
     done = subprocess.run(run + ["--max-calls", "-1"], capture_output=True, text=True)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("flag", [["--lang", "zh"], ["--enable-thinking"], ["--no-enable-thinking"]])
+def test_prompt_option_a_format_does_not_take_is_one_line(tmp_path, capsys, flag):
+    tools = _write(tmp_path / "tools.json", json.dumps(SEED_TOOLS).encode())
+    code, out, err = run_failing(["prompt", "--format", "qwen2", "--tools", tools, *flag], capsys)
+    name = "lang" if flag[0] == "--lang" else "enable_thinking"
+    assert code == 1 and out == "" and f"qwen2 prompts have no option {name!r}" in one_line(err)
+
+
+# The prompt options contract v2 gives each format (its template's switches).
+PROMPT_OPTIONS = {"hermes": ("enable_thinking", False), "qwen3_coder": ("enable_thinking", False),
+                  "glm45": ("enable_thinking", False), "glm47": ("enable_thinking", False),
+                  "qwen_agent": ("lang", "zh")}
+
+
+@pytest.mark.parametrize("fmt", [f for f in PROMPT_OPTIONS if f in streamparse.prompts.prompt_formats()])
+def test_prompt_passes_the_thinking_switch_and_language_to_formats_that_take_them(tmp_path, capsys, fmt):
+    from streamparse.prompts import render_prompt
+
+    tools = _write(tmp_path / "tools.json", json.dumps(SEED_TOOLS).encode())
+    conversation = [{"role": "user", "content": "Weather in Boston?"}]
+    messages = _write(tmp_path / "messages.json", json.dumps(conversation).encode())
+    option, value = PROMPT_OPTIONS[fmt]
+    expected = render_prompt(fmt, SEED_TOOLS, conversation, **{option: value})
+    assert expected != render_prompt(fmt, SEED_TOOLS, conversation)  # the option changes it
+    flag = ["--lang", "zh"] if option == "lang" else ["--no-enable-thinking"]
+    code, captured = run_cli(["prompt", "--format", fmt, "--tools", tools, "--messages", messages, *flag], capsys)
+    assert (code, captured.out) == (0, expected)
