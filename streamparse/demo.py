@@ -14,7 +14,15 @@ import time
 from collections.abc import Iterator
 from typing import TextIO
 
-from .events import Event, TextEvent, ToolCallDelta, ToolCallEnd, ToolCallError, ToolCallStart
+from .events import (
+    Event,
+    ReasoningEvent,
+    TextEvent,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallError,
+    ToolCallStart,
+)
 from .parser import StreamParser
 
 TOKEN_LIKE = re.compile(
@@ -84,15 +92,23 @@ def run_demo(out: TextIO = sys.stdout, delay: float = 0.0, color: bool = False) 
         deltas = token_like_deltas(text)
         out.write(paint("1", f"== {fmt}: {title} ({len(deltas)} deltas) ==") + "\n")
         at_line_start = True
+        thinking = False  # inside a run of reasoning events
         for event in _events_for(fmt, text):
             if event is None:
                 out.flush()
                 if delay:
                     time.sleep(delay)
                 continue
-            if isinstance(event, TextEvent):
+            shows = not isinstance(event, TextEvent | ReasoningEvent) or bool(event.text)
+            if shows and isinstance(event, ReasoningEvent) != thinking:
+                thinking = not thinking  # reasoning starts or ends: label it
+                if not at_line_start:
+                    out.write("\n")
+                out.write(paint("2", "  .. reasoning: " if thinking else "  .. (reasoning ends)\n"))
+                at_line_start = not thinking
+            if isinstance(event, TextEvent | ReasoningEvent):
                 if event.text:
-                    out.write(event.text)
+                    out.write(paint("2", event.text) if thinking else event.text)
                     at_line_start = event.text.endswith("\n")
                 continue
             if isinstance(event, ToolCallDelta):
