@@ -430,6 +430,15 @@ def hermes_cases() -> None:
     )
     case(
         f,
+        "call-mid-line-in-reasoning",
+        "<think>\nThe tool will tell me.<tool_call>\n" + good[12:],
+        mode="auto",
+        reasoning="The tool will tell me.",
+        calls=[["get_weather", {"city": "Tokyo"}]],
+        rules="a call opener in the middle of a reasoning line ends the section",
+    )
+    case(
+        f,
         "call-inside-reasoning-then-text",
         "<think>\n先查天气。\n" + good + "\n</think>\n\n东京今天晴。",
         mode="auto",
@@ -1172,6 +1181,17 @@ def coder_cases() -> None:
         reasoning="I need to look at the file first.",
         calls=[["read_file", {"path": "setup.cfg"}]],
         rules="a call inside reasoning ends the section (</think> missing)",
+    )
+    case(
+        f,
+        "call-mid-line-in-reasoning",
+        "读一下配置。<tool_call>\n<function=read_file>\n<parameter=path>\npyproject.toml\n"
+        "</parameter>\n</function>\n</tool_call>",
+        mode="started",
+        lang="zh",
+        reasoning="读一下配置。",
+        calls=[["read_file", {"path": "pyproject.toml"}]],
+        rules="a call opener in the middle of a reasoning line ends the section",
     )
     case(
         f,
