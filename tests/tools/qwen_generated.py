@@ -67,9 +67,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))  # tests/: the helpers the test suite replays with
+sys.path.append(str(ROOT))  # streamparse, which helpers imports (e.g. in the vLLM venv)
 
 from glm4_generated import CITIES, EN, TOOLS, ZH, _arguments, _fn, _raw  # noqa: E402
-from qwen3_tokenizer import IM_END, STOP_IDS, encode, load_qwen3  # noqa: E402
+from qwen3_tokenizer import IM_END, STOP_IDS, VARIANTS, encode, load_qwen3  # noqa: E402
 from vllm_streams import DEFAULT_DATA, FastDetokenizer, dumps, emit  # noqa: E402
 
 from helpers import lag_steps  # noqa: E402  (the one the tests use: checked here)
@@ -1462,13 +1463,53 @@ def build(seed: int = 12, composed: int = 24) -> list[dict]:
     return list(CASES)
 
 
+def check_vllm(data: Path, folder: Path) -> int:
+    """Replay the written corpus through vLLM's own ``IncrementalDetokenizer`` (run with the
+    Python of a virtualenv with vLLM 0.33): every reply, both modes, without and with its stop
+    strings, must give the recorded deltas (with stop strings: ``lag_steps`` of them). The
+    tokenizer is the same approximation, wrapped as transformers' fast tokenizer, so this checks
+    the detokenizer port and the stop-string lag, not the approximation. Returns the number of
+    mismatches."""
+    from check_against_vllm import replay
+    from transformers import PreTrainedTokenizerFast
+
+    toks = {v: PreTrainedTokenizerFast(tokenizer_object=load_qwen3(data, v)) for v in VARIANTS}
+    failures = streams = tokens = 0
+    for fmt in FORMATS:
+        for line in (folder / f"{fmt}.jsonl").read_text(encoding="utf-8").splitlines():
+            reply = json.loads(line)
+            for mode, skip in MODES.items():
+                for stop in ([], reply["stop"]):
+                    lag = max(map(len, stop)) - 1 if stop else 0
+                    request = {
+                        "name": reply["id"], "skip_special_tokens": skip,
+                        "spaces_between_special_tokens": True, "stop": stop,
+                        "include_stop_str_in_output": False, "prompt_ids": reply["prompt_ids"],
+                        "token_ids": reply["token_ids"], "finish_reason": reply["finish_reason"],
+                        "text_lag": lag,
+                    }  # fmt: skip
+                    got, _ = replay(toks[reply["tokenizer"]], request, STOP_IDS)
+                    streams += 1
+                    tokens += len(got)
+                    if got != lag_steps(reply["deltas"][mode], lag):
+                        failures += 1
+                        print(f"MISMATCH {reply['id']} [{mode}, stop {stop}]")
+    print(f"qwen generated: {streams} streams, {tokens} tokens compared with vLLM")
+    print("OK: identical" if not failures else f"FAILED: {failures} mismatches")
+    return failures
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="tokenizer and template data")
     ap.add_argument("--out", type=Path, default=ROOT / "tests" / "data" / "qwen_generated")
     ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument("--check-vllm", action="store_true",
+                    help="compare the written corpus with vLLM's detokenizer (in a vLLM venv)")  # fmt: skip
     args = ap.parse_args(argv)
-    tokenizers = {v: load_qwen3(args.data, v) for v in ("qwen3", "qwen2.5")}
+    if args.check_vllm:
+        return 1 if check_vllm(args.data, args.out) else 0
+    tokenizers = {v: load_qwen3(args.data, v) for v in VARIANTS}
     prompts = Prompts(args.data)
     rng = random.Random(args.seed + 1)
     replies = build(args.seed)
