@@ -35,6 +35,7 @@ from .events import (
     _new_event,
 )
 from .jsonscan import MAX_DEPTH, JsonScanner
+from .partial import PartialBuilder
 from .reasoning import ReasoningLayer
 from .tools import Tool, tool_set
 
@@ -194,6 +195,7 @@ class StreamParser:
     _call_parts: list[str]
     _call_is_json = True
     _call_failed = False  # whether the last call to end ended in a tool_call_error
+    _partial: PartialBuilder | None = None  # made by the first partial_arguments() of a call
     _events: list[Any]
 
     def __new__(
@@ -342,6 +344,21 @@ class StreamParser:
             f"<{type(self).__name__} format={self.format_name!r} tools={tools} "
             f"state={state!r} held_back={self.held_back}>"
         )
+
+    def partial_arguments(self) -> dict[str, Any] | None:
+        """The open call's arguments as released so far, closed off: a new dict (contract v2,
+        "Arguments"): every complete member, and the member being written with its value so far,
+        at any depth (a string prefix; an object or array with its members so far). ``None`` when
+        no call is open, or the open call is held whole (it will never start).
+
+        It never re-parses: each call reads only what was released since the last one, plus
+        building the dict it returns."""
+        if self._call_index is None:
+            return None
+        builder = self._partial
+        if builder is None or not builder.reads(self._call_parts):
+            builder = self._partial = PartialBuilder(self._call_parts)
+        return builder.snapshot() or {}
 
     @property
     def closed(self) -> bool:
