@@ -236,6 +236,17 @@ CODE = (
     'import re\n\ndef parse(s):\n    """Split "a}b" on \\\\ or }."""\n'
     "    return re.split(r'[}\\\\]', s)  # 🚀 拆分\n\nprint(parse('x}y\\\\z'))\n"
 )
+_BLOCK = (
+    "def handler_@@(event):\n"
+    '    """Handler @@ (第@@个) 🚀: returns "}" for paths ending in \\\\."""\n'
+    "    # literal tags here are data: </tool_call> </parameter> <think>\n"
+    '    if event.get("path", "").endswith("\\\\"):\n'
+    '        return {"status": 2@@, "body": "}\\\\"{\\t"}\n'
+    "    return None\n"
+)
+LONG_CODE = "\n".join(_BLOCK.replace("@@", str(i)) for i in range(1, 31))
+"""About 6,000 characters of Python with quotes, backslashes, braces in strings, CJK, emoji and
+literal tags."""
 EMAIL_BODY = (
     'To call a tool, write:\n<tool_call>\n{"name": "search", "arguments": {"query": "x"}}\n'
     "</tool_call>\nand wait for the result."
@@ -287,6 +298,16 @@ def hermes_cases() -> None:
         reasoning="I'll run the code.",
         calls=[["python", {"code": CODE}]],
         rules="long arguments with code and escapes",
+    )
+    case(
+        f,
+        "long-code",
+        "Write the thirty handlers in one go.\n</think>\n\n"
+        + hermes("python", {"code": LONG_CODE}),
+        mode="started",
+        reasoning="Write the thirty handlers in one go.",
+        calls=[["python", {"code": LONG_CODE}]],
+        rules="long arguments (6k characters of code, JSON-escaped)",
     )
     args = {"query": "GLM-4 tool calling", "top_k": 3}
     case(
@@ -808,6 +829,14 @@ def agent_cases() -> None:
     )
     case(
         f,
+        "long-code",
+        agent("python", json.dumps({"code": LONG_CODE}, ensure_ascii=False)),
+        mode="off",
+        calls=[["python", {"code": LONG_CODE}]],
+        rules="long arguments (6k characters of code, JSON-escaped)",
+    )
+    case(
+        f,
         "wrong-bracket",
         agent("search", '{"query": ["x"}'),
         mode="off",
@@ -885,6 +914,16 @@ def coder_cases() -> None:
         rules="one newline stripped each side; indentation, blank lines, quotes, <, & are data",
     )
     src = 'TAG = "</parameter>"\nprint(TAG)  # not a closing tag'
+    case(
+        f,
+        "long-file",
+        "Writing all handlers.\n"
+        + coder("write_file", [("path", "handlers.py"), ("content", LONG_CODE)]),
+        mode="auto",
+        content="Writing all handlers.",
+        calls=[["write_file", {"path": "handlers.py", "content": LONG_CODE}]],
+        rules="a long value (6k characters of code with literal tags), streamed raw",
+    )
     case(
         f,
         "closing-tag-in-code",
