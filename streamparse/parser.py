@@ -20,7 +20,7 @@ import bisect
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from .errors import ParserClosedError, UnknownFormatError
@@ -38,6 +38,7 @@ from .jsonscan import MAX_DEPTH, JsonScanner
 from .partial import PartialBuilder
 from .reasoning import ReasoningLayer
 from .tools import Tool, tool_set
+from .validation import validators_for, violation
 
 MIN_HOLD_BACK = 128
 """Held-back text never exceeds this, or the longest declared tool name plus
@@ -196,6 +197,7 @@ class StreamParser:
     _call_is_json = True
     _call_failed = False  # whether the last call to end ended in a tool_call_error
     _partial: PartialBuilder | None = None  # made by the first partial_arguments() of a call
+    _validators: Mapping[str, Any] | None = None  # validate=True: tool name -> its validator
     _events: list[Any]
 
     def __new__(
@@ -242,11 +244,6 @@ class StreamParser:
                 raise ValueError(f"{option} must be True or False, not {value!r}")
         if max_calls is not None and (type(max_calls) is not int or max_calls < 0):
             raise ValueError(f"max_calls must be None or a non-negative int, not {max_calls!r}")
-        if validate:
-            raise ValueError(
-                "validate=True: checking arguments against the tools' JSON Schemas is not "
-                "available in this version of streamparse"
-            )
         # An instance stores only what differs from the class's defaults below: an idle parser
         # costs little memory, and 10,000 streams in one process stay cheap.
         self.reasoning = self.default_reasoning if reasoning is None else reasoning
@@ -263,6 +260,8 @@ class StreamParser:
             self._declared = toolset.declared
             if toolset.longest_name + NAME_HOLD_BACK > MIN_HOLD_BACK:
                 self.hold_back_limit = self._limit = toolset.longest_name + NAME_HOLD_BACK
+        if validate:  # compiled once per distinct schema, looked up once per tool set
+            self._validators = validators_for(toolset)
         if self.reasoning != "off":
             self._layer = ReasoningLayer(self, self.reasoning)
             # The format holds a little less behind the layer, which may hold a "</think>"
@@ -516,6 +515,10 @@ class StreamParser:
                 arguments = parsed
             else:
                 arguments, failure = load_arguments(raw)
+            if arguments is not None and self._validators is not None:
+                failure = violation(self._validators[name], arguments)
+                if failure:
+                    arguments = None
         self._call_failed = bool(failure)
         if failure:
             event: Any = _new_event(ToolCallError, (index, name, raw, failure, (self._emitted, end)))
