@@ -82,8 +82,8 @@ def test_without_the_validator_installed_the_error_says_what_to_install(monkeypa
 
 
 def test_validators_are_compiled_once_and_shared():
-    from streamparse.validation import validators_for
     from streamparse.tools import tool_set
+    from streamparse.validation import validators_for
 
     first = validators_for(tool_set(TOOLS))
     again = validators_for(tool_set([dict(t) for t in TOOLS]))  # equal, new dicts
