@@ -30,7 +30,7 @@ from collections.abc import (
     Sequence,
 )
 from contextlib import aclosing
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias, overload
 
 import anyio
 
@@ -63,24 +63,58 @@ class ToolRun(NamedTuple):
 # ---- public API -------------------------------------------------------------------------------
 
 
+@overload
 def stream_events(
     source: DeltaSource,
     format: str | StreamParser,
     *,
     tools: ToolsArg = None,
     id_factory: Callable[[], str] | None = None,
+    partial: Literal[False] = False,
     **options: Any,
-) -> AsyncGenerator[Event, None]:
+) -> AsyncGenerator[Event, None]: ...
+
+
+@overload
+def stream_events(
+    source: DeltaSource,
+    format: str | StreamParser,
+    *,
+    tools: ToolsArg = None,
+    id_factory: Callable[[], str] | None = None,
+    partial: Literal[True],
+    **options: Any,
+) -> AsyncGenerator[tuple[Event, dict[str, Any] | None], None]: ...
+
+
+def stream_events(
+    source: DeltaSource,
+    format: str | StreamParser,
+    *,
+    tools: ToolsArg = None,
+    id_factory: Callable[[], str] | None = None,
+    partial: bool = False,
+    **options: Any,
+) -> AsyncGenerator[Any, None]:
     """Parse ``source`` as it arrives; yield each event as soon as a delta completes it, then the
     events of ``close()`` when the source is exhausted.
 
     ``format`` is a format name (``tools``, ``id_factory`` and the parser ``options``, such as
-    ``reasoning=`` or ``max_calls=``, then build the parser) or a fresh :class:`StreamParser`. Returns an async generator: close it with ``contextlib.aclosing`` (or
-    ``await it.aclose()``) when stopping early, which closes the source too.
+    ``reasoning=`` or ``max_calls=``, then build the parser) or a fresh :class:`StreamParser`.
+    Returns an async generator: close it with ``contextlib.aclosing`` (or ``await it.aclose()``)
+    when stopping early, which closes the source too.
+
+    ``partial=True`` (for UIs that render a call's form while it streams): yield ``(event,
+    arguments)`` pairs instead, where ``arguments`` is the open call's
+    :meth:`~streamparse.StreamParser.partial_arguments` after the delta that brought the event,
+    given with that call's ``tool_call_start`` and ``tool_call_delta`` events (one dict per delta,
+    shared by the events of that delta), and ``None`` with every other event.
     """
     parser = _make_parser("stream_events", format, tools, id_factory, options)
     _check_source("stream_events", source)
-    return _events(source, parser)
+    if type(partial) is not bool:
+        raise TypeError(f"stream_events(): partial must be True or False, not {partial!r}")
+    return _events_with_partial(source, parser) if partial else _events(source, parser)
 
 
 def stream_tool_calls(
@@ -171,6 +205,35 @@ async def _events(source: DeltaSource, parser: StreamParser) -> AsyncGenerator[E
             await aclose()
     for event in final:
         yield event
+
+
+async def _events_with_partial(
+    source: DeltaSource, parser: StreamParser
+) -> AsyncGenerator[tuple[Event, dict[str, Any] | None], None]:
+    iterator = aiter(source)
+    try:
+        async for item in iterator:
+            events = _feed(parser, item)
+            arguments = parser.partial_arguments()
+            open_index = _open_call_index(events) if arguments is not None else None
+            for event in events:
+                moved = event.type in ("tool_call_start", "tool_call_delta")
+                yield event, arguments if moved and event.index == open_index else None  # type: ignore[union-attr]
+        final = parser.close()
+    finally:
+        aclose = getattr(iterator, "aclose", None)
+        if aclose is not None:
+            await aclose()
+    for event in final:
+        yield event, None
+
+
+def _open_call_index(events: list[Event]) -> int | None:
+    """The index of the last call these events started or moved (the one still open)."""
+    for event in reversed(events):
+        if event.type in ("tool_call_start", "tool_call_delta"):
+            return event.index
+    return None
 
 
 async def _tool_calls(

@@ -67,8 +67,13 @@ class OpenAIChunkAdapter:
         self.errors: list[Any] = []
         """Every ``tool_call_error`` seen; none of them reaches the client (log them)."""
 
-    def delta(self, event: Any) -> dict[str, Any] | None:
-        """The ``delta`` dict that ``event`` sends, or ``None`` when it sends nothing."""
+    def delta(self, event: Any, partial: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The ``delta`` dict that ``event`` sends, or ``None`` when it sends nothing.
+
+        ``partial``: for UIs that render a call's form as it streams, the parser's
+        ``partial_arguments()`` after this event (``stream_events(..., partial=True)`` gives it
+        with each event); a ``tool_call_start`` or ``tool_call_delta`` chunk then carries it as
+        ``"partial_arguments"`` beside ``"function"`` (an extension: OpenAI clients ignore it)."""
         kind = getattr(event, "type", None)
         if kind == "text":
             delta: dict[str, Any] | None = {"content": event.text} if event.text else None
@@ -78,9 +83,10 @@ class OpenAIChunkAdapter:
             if not event.arguments_delta:
                 return None
             index = self._shown_index(event.index)
-            delta = {
-                "tool_calls": [{"index": index, "function": {"arguments": event.arguments_delta}}]
-            }
+            entry: dict[str, Any] = {"index": index, "function": {"arguments": event.arguments_delta}}
+            if partial is not None:
+                entry["partial_arguments"] = partial
+            delta = {"tool_calls": [entry]}
         elif kind == "tool_call_start":
             if event.index in self._client_index:
                 raise ValueError(f"tool_call_start for index {event.index} came twice")
@@ -91,6 +97,8 @@ class OpenAIChunkAdapter:
                 "type": "function",
                 "function": {"name": event.name, "arguments": ""},
             }
+            if partial is not None:
+                call["partial_arguments"] = partial
             delta = {"tool_calls": [call]}
         elif kind == "tool_call_end":
             self.completed += 1

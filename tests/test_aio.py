@@ -407,3 +407,29 @@ async def test_options_reach_the_parser_and_reasoning_the_result():
     items = [item async for item in stream_tool_calls(source(), "qwen2", reasoning="auto")]
     assert isinstance(items[-1], ParseResult) and items[-1].reasoning == "plan"
     assert [getattr(i, "name", None) for i in items[:-1]] == ["a"]
+
+
+def test_partial_arguments_come_with_each_delta_of_the_open_call(backend):
+    deltas = [CASE[i : i + 7] for i in range(0, len(CASE), 7)]
+
+    async def run():
+        return await collect(stream_events(Source(deltas)(), "qwen2", tools=TOOLS, partial=True))
+
+    pairs = on_both(backend, run)
+    parser = streamparse.StreamParser("qwen2", tools=TOOLS)
+    expected_partials = []
+    for delta in deltas:  # the sync parser, asked after every delta
+        events = parser.feed(delta)
+        if any(e.type in ("tool_call_start", "tool_call_delta") for e in events):
+            expected_partials.append(parser.partial_arguments())
+    parser.close()
+    shown = []
+    for event, arguments in pairs:
+        if event.type in ("tool_call_start", "tool_call_delta") and arguments is not None:
+            if not shown or shown[-1] is not arguments:
+                shown.append(arguments)
+        elif event.type not in ("tool_call_start", "tool_call_delta"):
+            assert arguments is None, event
+    assert shown == [a for a in expected_partials if a is not None] and len(shown) >= 4
+    with pytest.raises(TypeError, match="partial must be True or False"):
+        stream_events(Source([])(), "qwen2", partial="yes")  # type: ignore[call-overload]

@@ -278,3 +278,16 @@ def test_reasoning_goes_to_its_own_field():
     deltas = adapter.deltas(parser.feed("<think>\nplan</think>\nDone") + parser.close())
     assert [{k: v for k, v in d.items() if k != "role"} for d in deltas] == [
         {"reasoning": "plan"}, {"content": "Done"}]
+
+
+def test_partial_arguments_ride_along_on_call_chunks_when_given():
+    parser = streamparse.StreamParser("qwen2")
+    adapter = OpenAIChunkAdapter()
+    sent = []
+    for piece in ["Action: f\nAction Input: {", '"city": "Bo', 'ston"}\nok']:
+        events = parser.feed(piece)
+        partial = parser.partial_arguments()
+        sent += [adapter.delta(e, partial if e.type.startswith("tool_call_") else None) for e in events]
+    calls = [d["tool_calls"][0] for d in sent if d and "tool_calls" in d]
+    assert [c.get("partial_arguments") for c in calls] == [{}, {}, {"city": "Bo"}, None]
+    assert all("partial_arguments" not in c for c in calls[3:])  # not given: not sent
