@@ -290,4 +290,6 @@ def test_partial_arguments_ride_along_on_call_chunks_when_given():
         sent += [adapter.delta(e, partial if e.type.startswith("tool_call_") else None) for e in events]
     calls = [d["tool_calls"][0] for d in sent if d and "tool_calls" in d]
     assert [c.get("partial_arguments") for c in calls] == [{}, {}, {"city": "Bo"}, None]
-    assert all("partial_arguments" not in c for c in calls[3:])  # not given: not sent
+    later = adapter.deltas(parser.feed('\nAction: g\nAction Input: {"a": 1}'))  # not given: not sent
+    assert [c for d in later for c in d.get("tool_calls", []) if "partial_arguments" in c] == []
+    assert any("tool_calls" in d for d in later)
