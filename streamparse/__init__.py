@@ -8,7 +8,13 @@ from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
 from .aio import ToolRun, run_tool_calls, stream_events, stream_tool_calls
-from .errors import ParserClosedError, StreamparseError, ToolDefinitionError, UnknownFormatError
+from .errors import (
+    OptionError,
+    ParserClosedError,
+    StreamparseError,
+    ToolDefinitionError,
+    UnknownFormatError,
+)
 from .events import (
     Event,
     ParseResult,
@@ -39,6 +45,7 @@ except _PackageNotFoundError:  # running from a checkout that was never installe
     __version__ = "0+unknown"
 
 __all__ = [
+    "OptionError",
     "Event",
     "OpenAIChunkAdapter",
     "OpenAISSEEncoder",

@@ -144,12 +144,20 @@ def _summary(parser: StreamParser, deltas: Iterator[str]) -> dict[str, Any]:
     }
 
 
-def _print_events(parser: StreamParser, deltas: Iterator[str], out: TextIO) -> None:
+def _print_events(
+    parser: StreamParser, deltas: Iterator[str], out: TextIO, partial: bool = False
+) -> None:
     lines: list[str] = []
     feed = parser.feed
     for delta in deltas:
-        for event in feed(delta):
+        events = feed(delta)
+        for event in events:
             lines.append(event.model_dump_json())
+        if partial and events:  # after a delta that moved the open call: its arguments so far
+            arguments = parser.partial_arguments()
+            if arguments is not None and events[-1].type in ("tool_call_start", "tool_call_delta"):
+                line = {"type": "partial_arguments", "index": events[-1].index, "arguments": arguments}
+                lines.append(json.dumps(line, ensure_ascii=False, separators=(",", ":")))
         if len(lines) >= OUTPUT_BATCH:
             lines.append("")
             out.write("\n".join(lines))
@@ -164,7 +172,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     tools = load_json_list(args.tools, "tools") if args.tools else None
     parser = StreamParser(
         args.format, tools=tools, reasoning=args.reasoning, calls=args.calls,
-        max_calls=args.max_calls, require_call=args.require_call,
+        max_calls=args.max_calls, require_call=args.require_call, validate=args.validate,
     )
     blocks = iter_text(args.file, "response file")
     if sys.stderr.isatty():
@@ -173,7 +181,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if args.summary:
         sys.stdout.write(json.dumps(_summary(parser, deltas)) + "\n")
     else:
-        _print_events(parser, deltas, sys.stdout)
+        _print_events(parser, deltas, sys.stdout, partial=args.partial)
     return 0
 
 
@@ -255,6 +263,16 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument(
         "--no-calls", dest="calls", action="store_false",
         help="call markup is text; only reasoning is parsed (tool_choice='none')",
+    )
+    parse.add_argument(
+        "--partial", action="store_true",
+        help="after each delta that moves an open call, also print a partial_arguments line: "
+        "its arguments so far, as an object",
+    )
+    parse.add_argument(
+        "--validate", action="store_true",
+        help="check each call's arguments against its tool's JSON Schema (needs --tools and "
+        "streamparse-llm[validate])",
     )
     parse.add_argument("file", nargs="?", default="-", help="UTF-8 response text file, or - for stdin")
     parse.set_defaults(run=_cmd_parse)

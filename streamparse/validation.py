@@ -23,7 +23,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import ToolDefinitionError
+from .errors import OptionError, ToolDefinitionError
 from .tools import ToolSet
 
 EXTRA = "pip install 'streamparse-llm[validate]'"
@@ -36,7 +36,7 @@ def _library() -> Any:
     try:
         import jsonschema_rs
     except ImportError:
-        raise ValueError(
+        raise OptionError(
             f"validate=True needs a JSON Schema validator, which is not installed: {EXTRA}"
         ) from None
     return jsonschema_rs
@@ -44,10 +44,10 @@ def _library() -> Any:
 
 def validators_for(tools: ToolSet) -> Mapping[str, Any]:
     """Tool name -> its compiled validator, for a tool set (cached per set and per schema).
-    Raises ``ValueError`` without tools or without the validator installed, and
+    Raises :class:`OptionError` without tools or without the validator installed, and
     :class:`ToolDefinitionError` naming a tool whose schema is itself invalid."""
     if tools.tools is None:
-        raise ValueError("validate=True needs tools: the arguments are checked against their schemas")
+        raise OptionError("validate=True needs tools: the arguments are checked against their schemas")
     cached = _by_tool_set.get(id(tools))
     if cached is not None and cached[0] is tools:
         return cached[1]

@@ -106,9 +106,9 @@ def one_line(err):
 
 
 def test_unknown_format_is_refused_with_the_choices(capsys):
-    code, _, err = run_failing(["parse", "--format", "hermes", "-"], capsys)
+    code, _, err = run_failing(["parse", "--format", "qwen9", "-"], capsys)
     assert code == 2
-    assert "invalid choice: 'hermes'" in one_line(err) and "'glm4', 'qwen2'" in err
+    assert "invalid choice: 'qwen9'" in one_line(err) and ", ".join(map(repr, streamparse.formats())) in err
 
 
 def test_bad_tools_file_names_the_problem(tmp_path, capsys):
@@ -339,3 +339,23 @@ def test_prompt_passes_the_thinking_switch_and_language_to_formats_that_take_the
     flag = ["--lang", "zh"] if option == "lang" else ["--no-enable-thinking"]
     code, captured = run_cli(["prompt", "--format", fmt, "--tools", tools, "--messages", messages, *flag], capsys)
     assert (code, captured.out) == (0, expected)
+
+
+def test_parse_partial_prints_the_arguments_so_far(tmp_path, capsys):
+    response = _write(tmp_path / "r.txt", b'Action: f\nAction Input: {"city": "Boston", "n": [1, 2]}\nok')
+    code, captured = run_cli(["parse", "--format", "qwen2", "--partial", "--chunk-size", "8", response], capsys)
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    partials = [line["arguments"] for line in lines if line["type"] == "partial_arguments"]
+    assert code == 0 and partials == [{}, {"city": "Boston"}, {"city": "Boston"}]
+    assert [line["type"] for line in lines][-2:] == ["tool_call_end", "text"]
+
+
+def test_parse_validate(tmp_path, capsys):
+    tools = _write(tmp_path / "tools.json", json.dumps(
+        [{"name": "f", "parameters": {"type": "object", "properties": {"n": {"type": "integer"}}}}]).encode())
+    response = _write(tmp_path / "r.txt", b'Action: f\nAction Input: {"n": "x"}')
+    code, captured = run_cli(["parse", "--format", "qwen2", "--validate", "--tools", tools, response], capsys)
+    errors = [json.loads(line) for line in captured.out.splitlines() if '"tool_call_error"' in line]
+    assert code == 0 and [e["message"] for e in errors] == ['n: "x" is not of type "integer"']
+    code, out, err = run_failing(["parse", "--format", "qwen2", "--validate", response], capsys)
+    assert code == 1 and out == "" and "validate=True needs tools" in one_line(err)
