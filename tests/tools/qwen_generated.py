@@ -374,6 +374,24 @@ def hermes_cases() -> None:
     good = hermes("get_weather", {"city": "Tokyo"})
     case(
         f,
+        "tool-call-tag-then-prose",
+        "Here:\n<tool_call>\nSorry, no tool fits this request.",
+        mode="auto",
+        content="Here:\n<tool_call>\nSorry, no tool fits this request.",
+        rules="<tool_call> followed by whitespace and prose is text, its newlines too",
+    )
+    case(
+        f,
+        "truncated-in-wrapper",
+        'Let me check.\n<tool_call>\n{"name": "get_weather", "argu',
+        mode="auto",
+        content="Let me check.",
+        errors=[[None, "get_weather", "truncated"]],
+        truncated=True,
+        rules="<tool_call> then { opens a call; one cut off before it started is an error",
+    )
+    case(
+        f,
         "no-name-then-next-call",
         wrapped('{"arguments": {"city": "Tokyo"}}') + "\n" + good,
         mode="auto",
@@ -740,6 +758,16 @@ def agent_cases() -> None:
         errors=[[0, "search", "truncated"]],
         truncated=True,
         rules="a stream that ends inside the arguments",
+    )
+    case(
+        f,
+        "truncated-after-args-marker",
+        "Checking.\n✿FUNCTION✿: get_weather\n✿ARGS✿:",
+        mode="off",
+        content="Checking.",
+        errors=[[None, "get_weather", "truncated"]],
+        truncated=True,
+        rules="a stream that ends before the arguments (as qwen2's truncated header)",
     )
     case(
         f,
@@ -1151,7 +1179,7 @@ def coder_cases() -> None:
         "<parameter=path>\nmain.go\n</parameter>\n<parameter=content>\npackage main\n\nfunc main() {",
         mode="auto",
         content="Writing the file.",
-        errors=[[0, "write_file", None]],
+        errors=[[0, "write_file", "truncated"]],
         truncated=True,
         rules="a stream that ends inside a value",
     )
@@ -1164,6 +1192,24 @@ def coder_cases() -> None:
         reasoning="用户要修改 main.go。先读文件，再",
         truncated=True,
         rules="a stream that ends inside reasoning",
+    )
+    case(
+        f,
+        "tool-call-tag-then-prose",
+        "Here:\n<tool_call>\nSorry, no tool fits this request.",
+        mode="auto",
+        content="Here:\n<tool_call>\nSorry, no tool fits this request.",
+        rules="<tool_call> not followed by <function= is text, its newlines too",
+    )
+    case(
+        f,
+        "truncated-in-parameter-name",
+        "Let me check.\n<tool_call>\n<function=get_weather>\n<parameter=ci",
+        mode="auto",
+        content="Let me check.",
+        errors=[[0, "get_weather", "truncated"]],
+        truncated=True,
+        rules="a stream that ends inside a parameter tag of a started call",
     )
     case(
         f,
