@@ -374,6 +374,25 @@ def hermes_cases() -> None:
     good = hermes("get_weather", {"city": "Tokyo"})
     case(
         f,
+        "newlines-before-think-close",
+        "<think>\nShort.\n\n\n</think>\n\nOK.",
+        mode="auto",
+        reasoning="Short.",
+        content="OK.",
+        rules="every newline right before </think> is framing",
+    )
+    now = hermes("get_time", {})
+    case(
+        f,
+        "blank-lines-around-calls",
+        "First:\n\n" + now + "\n\n" + now + "\n\nBoth sent.",
+        mode="auto",
+        content="First:\n\nBoth sent.",
+        calls=[["get_time", {}], ["get_time", {}]],
+        rules="any whitespace before and between calls is framing; after them it goes with text",
+    )
+    case(
+        f,
         "tool-call-tag-then-prose",
         "Here:\n<tool_call>\nSorry, no tool fits this request.",
         mode="auto",
@@ -758,6 +777,15 @@ def agent_cases() -> None:
         errors=[[0, "search", "truncated"]],
         truncated=True,
         rules="a stream that ends inside the arguments",
+    )
+    case(
+        f,
+        "blank-lines-around-calls",
+        "A.\n\n" + agent("get_time", "{}") + "\n\n" + agent("get_time", "{}") + "\n\nB.",
+        mode="off",
+        content="A.\n\nB.",
+        calls=[["get_time", {}], ["get_time", {}]],
+        rules="any whitespace before and between calls is framing; after them it goes with text",
     )
     case(
         f,
