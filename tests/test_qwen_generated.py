@@ -192,7 +192,7 @@ def test_prompts_end_as_the_reasoning_mode_says(fmt: str) -> None:
         assert streamparse.reasoning_for_prompt(r["prompt_tail"]) == want, r["id"]
 
 
-def test_tags_are_single_tokens() -> None:
+def test_tags_are_single_tokens_and_markers_split() -> None:
     """In Qwen3's vocabulary the tool and think tags are single tokens (151657/151658,
     151667/151668); in Qwen2.5's ``<think>`` splits."""
     ids = {"<tool_call>": 151657, "</tool_call>": 151658, "<think>": 151667, "</think>": 151668}
@@ -207,6 +207,12 @@ def test_tags_are_single_tokens() -> None:
                 assert 151667 not in r["token_ids"] and 151668 not in r["token_ids"]
     assert seen["qwen3"] == set(ids)
     assert seen["qwen2.5"] == {"<tool_call>", "</tool_call>"}
+    # Qwen3-Coder's other tags and Qwen-Agent's markers are ordinary text: split across deltas.
+    for fmt, marker in (("qwen3_coder", "<parameter="), ("qwen3_coder", "<function="),
+                        ("qwen3_coder", "</parameter>"), ("qwen_agent", "✿FUNCTION✿")):  # fmt: skip
+        records = [r for r in CORPUS[fmt] if marker in r["response"]]
+        assert len(records) >= 20, (fmt, marker)
+        assert not any(marker in d for r in records for d in r["deltas"]["skip"]), (fmt, marker)
 
 
 def test_corpus_is_up_to_date(tmp_path: Path) -> None:
