@@ -2,7 +2,7 @@
 
     python -m benchmarks                 # everything (a few minutes); README numbers
     python -m benchmarks --quick         # under a minute; CI smoke run (no timing assertions)
-    python -m benchmarks --only scaling  # parts: scaling, costs, baselines, vllm, memory
+    python -m benchmarks --only scaling  # parts: scaling, costs, partial, baselines, vllm, memory
 
 Parts:
 
@@ -52,7 +52,7 @@ from .timing import SizeCap, time_stream
 ROOT = Path(__file__).resolve().parent.parent
 FULL_SIZES = (1_000, 4_000, 16_000, 64_000, 256_000, 1_000_000)
 QUICK_SIZES = (1_000, 4_000, 16_000)
-PARTS = ("scaling", "costs", "baselines", "vllm", "memory")
+PARTS = ("scaling", "costs", "partial", "baselines", "vllm", "memory")
 FLOOR_FEED = "floor: minimal feed() (regex search + list of one tuple)"
 SHAPE_TITLES = {
     "string": "one call, arguments = one long string with escapes",
@@ -332,6 +332,16 @@ def report(results: dict[str, Any]) -> str:
         out += [f"| {p['format']} | {SHAPE_LABELS[p['shape']]}, {fmt_size(p['size'])} | "
                 f"{p['parse_us']:.1f} | {p['loads_us']:.1f} | {p['ratio']:.1f}× |"
                 for p in costs["parse"]]
+    partial_rows = results.get("partial")
+    if partial_rows:
+        pjp = any("pjp_us" in r for r in partial_rows)
+        out += ["", "### One partial_arguments() call, against re-parsing the arguments so far "
+                "(µs)", "", "| format | arguments | partial_arguments() | pydantic_core partial | ratio |"
+                + (" partial-json-parser |" if pjp else ""),
+                "|---|---|---:|---:|---:|" + ("---:|" if pjp else "")]
+        out += [f"| {r['format']} | {SHAPE_LABELS[r['shape']]}, {fmt_size(r['size'])} | "
+                f"{r['ours_us']:.1f} | {r['pydantic_us']:.1f} | {r['pydantic_us'] / r['ours_us']:.1f}× |"
+                + (f" {r['pjp_us']:.0f} |" if pjp else "") for r in partial_rows]
     for shape in ("string", "keys", "plain"):
         side = [r for r in rows if r["shape"] == shape and
                 (r["group"] in ("baseline", "vllm") or r["group"] == "floor"
@@ -587,6 +597,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
         progress("costs: one event, tools per parser, parse() against json.loads ...")
         results["costs"] = costs.measure(args.quick)
+    if "partial" in args.parts:
+        from . import partial
+
+        progress("partial: one partial_arguments() call against re-parsing with pydantic_core ...")
+        results["partial"] = partial.measure(args.quick)
     if "baselines" in args.parts:
         rows, notes = run_baselines(args)
         results["rows"] += rows

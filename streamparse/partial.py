@@ -36,8 +36,8 @@ _VALUE, _KEY, _COLON, _COMMA = range(4)
 class PartialBuilder:
     """Builds the value of one call's arguments as its JSON text arrives."""
 
-    __slots__ = ("_atom", "_broken", "_escape", "_expect", "_keys", "_parts", "_read",
-                 "_root", "_stack", "_string", "_string_is_key")
+    __slots__ = ("_atom", "_broken", "_children", "_escape", "_expect", "_keys", "_parts",
+                 "_read", "_root", "_stack", "_string", "_string_is_key")
 
     def __init__(self, parts: list[str]) -> None:
         self._parts = parts  # the call's released pieces (the parser appends to this list)
@@ -51,6 +51,9 @@ class PartialBuilder:
         self._escape = ""  # an escape split across pieces
         self._atom = ""  # a number or literal being read
         self._broken = False
+        # id(container) -> the containers inside it, as (key or index, child): a copy is then
+        # the container's own C-level copy() plus copies of those children only
+        self._children: dict[int, list[tuple[Any, Any]]] = {}
 
     def reads(self, parts: list[str]) -> bool:
         """Whether this builder reads that call's pieces (a new call has a new list)."""
@@ -68,12 +71,35 @@ class PartialBuilder:
         string = self._string
         if string is not None and not self._string_is_key and self._stack:
             value = "".join(string)
+            string[:] = [value]  # joined once: the next snapshot joins two pieces
             if value and "\ud800" <= value[-1] <= "\udbff":  # its low surrogate may follow
                 value = value[:-1]
-            return _copy(root, self._stack[-1], self._keys[-1], value)
+            return self._copy(root, self._stack[-1], self._keys[-1], value)
         if self._atom in _LITERALS and self._stack:  # complete, though nothing followed yet
-            return _copy(root, self._stack[-1], self._keys[-1], _LITERALS[self._atom])
-        return _copy(root, None, None, None)
+            return self._copy(root, self._stack[-1], self._keys[-1], _LITERALS[self._atom])
+        return self._copy(root, None, None, None)
+
+    def _copy(self, root: dict[str, Any], into: Any, key: str | None, extra: Any) -> dict[str, Any]:
+        """A deep copy of ``root``, with the open member's value so far (``extra``) added to the
+        copy of container ``into`` (under ``key`` in an object, appended to an array)."""
+        children = self._children
+        copies: dict[int, Any] = {}
+
+        def copy(item: Any) -> Any:
+            result = item.copy()
+            copies[id(item)] = result
+            for place, child in children.get(id(item), ()):
+                result[place] = copy(child)
+            return result
+
+        copied: dict[str, Any] = copy(root)
+        if into is not None:
+            target = copies[id(into)]
+            if type(target) is list:
+                target.append(extra)
+            elif key is not None:
+                target[key] = extra
+        return copied
 
     # ---- reading --------------------------------------------------------------------------
 
@@ -178,14 +204,23 @@ class PartialBuilder:
                 return False
             self._root = value
         elif type(stack[-1]) is dict:
+            parent = stack[-1]
             key = self._keys[-1]
             if key is None:
                 self._broken = True
                 return False
-            stack[-1][key] = value
+            if key in parent:  # a key given twice: the last value wins, in the copies too
+                kept = [(k, c) for k, c in self._children.get(id(parent), ()) if k != key]
+                self._children[id(parent)] = kept
+            parent[key] = value
             self._keys[-1] = None
+            if type(value) is dict or type(value) is list:
+                self._children.setdefault(id(parent), []).append((key, value))
         else:
-            stack[-1].append(value)
+            parent = stack[-1]
+            if type(value) is dict or type(value) is list:
+                self._children.setdefault(id(parent), []).append((len(parent), value))
+            parent.append(value)
         self._expect = _COMMA
         return True
 
@@ -201,33 +236,10 @@ def _append_escaped(string: list[str], escape: str) -> None:
     except ValueError:
         return  # not JSON: the parser's scanner fails the call
     last = string[-1] if string else ""
-    if 0xDC00 <= code <= 0xDFFF and len(last) == 1 and 0xD800 <= ord(last) <= 0xDBFF:
-        string[-1] = chr(0x10000 + ((ord(last) - 0xD800) << 10) + (code - 0xDC00))
+    if 0xDC00 <= code <= 0xDFFF and last and 0xD800 <= ord(last[-1]) <= 0xDBFF:
+        high = ord(last[-1])
+        string[-1] = last[:-1] + chr(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00))
     else:
         string.append(chr(code))
 
 
-def _copy(value: dict[str, Any], into: Any, key: str | None, extra: Any) -> dict[str, Any]:
-    """A deep copy of ``value``, with the open member's value so far (``extra``) added to the
-    copy of container ``into`` (under ``key`` in an object, appended to an array)."""
-    copies: dict[int, Any] = {}
-
-    def copy(item: Any) -> Any:
-        kind = type(item)
-        if kind is dict:
-            result: Any = {name: copy(member) for name, member in item.items()}
-        elif kind is list:
-            result = [copy(member) for member in item]
-        else:
-            return item
-        copies[id(item)] = result
-        return result
-
-    root: dict[str, Any] = copy(value)
-    if into is not None:
-        target = copies[id(into)]
-        if type(target) is list:
-            target.append(extra)
-        elif key is not None:
-            target[key] = extra
-    return root

@@ -20,7 +20,7 @@ from streamparse.partial import PartialBuilder
 
 RESPONSES = response_strategies()
 FORMATS = streamparse.formats()
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _STRING_OR_OTHER = re.compile(r'"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*\\?\Z|[^"]+', re.S)
 _TRAILING_ATOM = re.compile(r"[-+0-9.eEa-z]+\Z")
 
@@ -122,3 +122,11 @@ def test_held_calls_and_no_call_give_none():
     assert parser.partial_arguments() is None
     parser.feed('Action: undeclared\nAction Input: {"x": 1')  # held whole: it will never start
     assert parser.partial_arguments() is None
+
+
+def test_a_surrogate_pair_split_by_a_snapshot_joins():
+    parts = ['{"a": "x\\ud83d']
+    builder = PartialBuilder(parts)
+    assert builder.snapshot() == {"a": "x"}
+    parts.append('\\ude00"}')
+    assert builder.snapshot() == {"a": "x😀"}
