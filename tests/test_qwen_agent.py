@@ -31,6 +31,9 @@ from streamparse.prompts import (
 
 DATA = Path(__file__).parent / "data" / "qwen_agent"
 CONVERSATIONS: list[dict[str, Any]] = json.loads((DATA / "conversations.json").read_text("utf-8"))
+GENERATED: list[dict[str, Any]] = [
+    json.loads(line) for line in (DATA / "generated.jsonl").read_text("utf-8").splitlines() if line
+]
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 F, A = qwen_agent.FN_NAME, qwen_agent.FN_ARGS
 
@@ -55,6 +58,20 @@ def test_prompt_is_qwen_agents_byte_for_byte(case: dict[str, Any]) -> None:
 def test_tool_block_is_qwen_agents_byte_for_byte(case: dict[str, Any]) -> None:
     want = (DATA / f"{case['id']}.tools.txt").read_text(encoding="utf-8")
     assert render_tools("qwen_agent", case["tools"], variant=_variant(case), lang=case["lang"]) == want
+
+
+def test_prompts_of_generated_conversations_are_qwen_agents_byte_for_byte() -> None:
+    """60 conversations drawn at random (generate.py's ``random_case``): tools or none, both
+    languages and variants, calls, parallel results, continuations, with and without a
+    generation prompt, contents that end like ``✿RETURN✿: ``."""
+    assert len(GENERATED) == 60
+    failures = [
+        case["id"] for case in GENERATED
+        if render_prompt("qwen_agent", case["tools"], case["messages"], variant=_variant(case),
+                         lang=case["lang"], add_generation_prompt=case["add_generation_prompt"])
+        != case["prompt"]
+    ]
+    assert failures == []
 
 
 def test_the_references_cover_both_languages_both_variants_and_the_history_rules() -> None:
