@@ -298,6 +298,23 @@ class StreamParser:
             return self._layer.feed(delta, token_ids)
         return self._feed_text(delta, token_ids)
 
+    def _feed_passed(self, delta: str) -> list[Any]:
+        """The reasoning layer's way in for a whole delta it passes on untouched (no ids): the
+        format's fast paths first (``feed()`` cannot take them behind the layer), else
+        ``_feed_text``. Spans are the format's offsets, which the layer moves."""
+        fast = self._fast_path() if not self._held else 0
+        if fast is _IN_STRING:
+            if self._string_stop.search(delta) is None:
+                start = self._emitted
+                self._fed = self._emitted = end = self._fed + len(delta)
+                self._call_parts.append(delta)
+                return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
+        elif fast and self._text_stop.search(delta) is None:
+            start = self._emitted
+            self._fed = self._emitted = end = self._fed + len(delta)
+            return [_new_event(TextEvent, (delta, (start, end)))]
+        return self._feed_text(delta, None)
+
     def _feed_text(self, delta: str, token_ids: Sequence[int] | None) -> list[Any]:
         """``feed`` for the format alone (also the reasoning layer's way in)."""
         events: list[Any] = []

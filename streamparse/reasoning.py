@@ -20,7 +20,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING, Any
 
-from .events import ReasoningEvent, TextEvent, _construct
+from .events import ReasoningEvent, TextEvent, _new_event, _tuple_getitem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -74,6 +74,14 @@ class ReasoningLayer:
     # ---- driving --------------------------------------------------------------------------
 
     def feed(self, delta: str, token_ids: Sequence[int] | None) -> list[Any]:
+        if self.state == "pass" and not self.held and not token_ids and "<" not in delta and delta:
+            # nothing in it can begin "</think>": the format's, whole
+            passed: list[Any] = []
+            self._segment(self.fed)
+            self.fed += len(delta)
+            self.passed += len(delta)
+            self._collect(self.parser._feed_passed(delta), passed)
+            return passed
         held = self.held
         base = self.fed - len(held)
         self.fed += len(delta)
@@ -240,12 +248,19 @@ class ReasoningLayer:
     def _pass(self, text: str, at: int, out: list[Any], ids: Sequence[int] | None) -> None:
         """Give the format ``text``, which stands at stream offset ``at``."""
         if text:
-            self.starts.append(self.passed)
-            self.shifts.append(at - self.passed)
+            self._segment(at)
             self.passed += len(text)
         if ids:
             self.ids_given = True
         self._collect(self.parser._feed_text(text, ids), out)
+
+    def _segment(self, at: int) -> None:
+        """What the format is given next stands at stream offset ``at``: a new segment of the
+        offset map, unless it continues the last one (memory stays bounded by the framing)."""
+        shift = at - self.passed
+        if not self.shifts or self.shifts[-1] != shift:
+            self.starts.append(self.passed)
+            self.shifts.append(shift)
 
     def _collect(self, events: list[Any], out: list[Any]) -> None:
         """The format's events, with their spans moved to the stream's offsets."""
@@ -255,7 +270,8 @@ class ReasoningLayer:
             segment = bisect.bisect_left(starts, end) - 1  # framing goes to the next event
             real = end + shifts[segment] if segment >= 0 else self.emitted
             real = max(real, self.emitted)
-            values = event._asdict()
-            values["span"] = (self.emitted, real)
-            out.append(_construct(type(event), values))
+            span = (self.emitted, real)
+            if event.span != span:  # else nothing moved it: the event as it is
+                event = _new_event(type(event), _tuple_getitem(event, slice(0, -1)) + (span,))
+            out.append(event)
             self.emitted = real
