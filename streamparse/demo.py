@@ -11,7 +11,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from .events import (
@@ -64,7 +64,29 @@ DEMOS = [
         '{"grades": ["A", "B"], "hours": [3, 4]} <|observation|>'
     )),
     ("glm4", "GLM-4, a plain reply", "\n北京今天晴，最高气温 22°C。Tomorrow looks similar."),
+    ("hermes", "Qwen3, reasoning then two calls in <tool_call> tags", (
+        "<think>\nTwo cities, so I call the weather tool twice; Celsius for both.\n</think>\n\n"
+        "Let me check both cities.\n<tool_call>\n"
+        '{"name": "get_current_weather", "arguments": {"location": "Zürich", "format": "celsius"}}\n'
+        "</tool_call>\n<tool_call>\n"
+        '{"name": "get_current_weather", "arguments": {"location": "北京", "format": "celsius"}}\n'
+        "</tool_call>"
+    )),
+    ("qwen_agent", "Qwen-Agent's function-calling prompt: two calls, then text", (
+        "I'll look up both cities.\n"
+        "✿FUNCTION✿: get_current_weather\n"
+        '✿ARGS✿: {"location": "Boston, MA", "format": "fahrenheit"}\n'
+        "✿FUNCTION✿: get_current_weather\n"
+        '✿ARGS✿: {"location": "上海", "format": "celsius"}\n'
+        "Both lookups are on their way."
+    )),
 ]
+
+
+FORM_DEMO = ("hermes", (
+    '<tool_call>\n{"name": "calculate_gpa", "arguments": '
+    '{"grades": ["A", "B+", "A-"], "hours": [3, 4, 3], "note": "spring term"}}\n</tool_call>'
+))
 
 
 def token_like_deltas(text: str) -> list[str]:
@@ -134,3 +156,21 @@ def run_demo(out: TextIO = sys.stdout, delay: float = 0.0, color: bool = False) 
         if not at_line_start:
             out.write("\n")
         out.write("\n")
+    _form_demo(out, paint)
+
+
+def _form_demo(out: TextIO, paint: Callable[[str, str], str]) -> None:
+    """A UI's form filling in: ``partial_arguments()`` after each delta that changed it."""
+    fmt, text = FORM_DEMO
+    out.write(paint("1", f"== {fmt}: partial_arguments(), a form filling in as the call streams ==")
+              + "\n")
+    parser = StreamParser(fmt, tools=DEMO_TOOLS)
+    shown = None
+    for delta in token_like_deltas(text):
+        parser.feed(delta)
+        arguments = parser.partial_arguments()
+        if arguments is not None and arguments != shown:
+            out.write("  " + json.dumps(arguments, ensure_ascii=False) + "\n")
+            shown = arguments
+    parser.close()
+    out.write("\n")

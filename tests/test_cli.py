@@ -71,6 +71,11 @@ def test_demo_shows_calls_errors_and_text(capsys):
     assert "!! error (never started, send_email): unknown tool 'send_email'" in text
     assert "Final Answer: I could not send the email" in text
     assert "北京今天晴" in text and "\x1b[" not in text
+    for fmt in streamparse.formats():  # every format has a demo
+        assert f"== {fmt}:" in text, fmt
+    assert ".. reasoning: Two cities" in text  # hermes: Qwen3 reasons first
+    form = text.split("a form filling in as the call streams ==\n", 1)[1].splitlines()
+    assert form[0] == "  {}" and form[-2] == '  {"grades": ["A", "B+", "A-"], "hours": [3, 4, 3], "note": "spring term"}'
 
 
 def test_prompt_prints_the_rendered_conversation(tmp_path, capsys):
