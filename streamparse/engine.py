@@ -91,6 +91,10 @@ class Body:
     failure=... or parsed=...)``), and returns where it stopped: the engine holds the rest for the
     next feed. The call is over once the body has closed it."""
 
+    markup_complete = False
+    """Set by a body whose failed call's markup is whole all the same (an undeclared tool, a
+    value that does not convert): the call's ``then`` follows, not the format's ``after_error``."""
+
     def scan(self, parser: Any, buf: str, i: int, base: int) -> int:
         raise NotImplementedError
 
@@ -363,7 +367,7 @@ class Engine(StreamParser):
             self._close_call(base + found)
             end = found + len(marker)  # the marker is framing
         self._body = None
-        failed = self._call_failed
+        failed = self._call_failed and not (isinstance(body, Body) and body.markup_complete)
         self._state = self.after_error if failed and self.after_error is not None else self._then
         self._after_call = True
         self._line_start = False  # text resumes right after the call

@@ -13,10 +13,11 @@ from __future__ import annotations
 from types import ModuleType
 
 from .glm import glm4
-from .qwen import qwen2, qwen_agent
+from .qwen import hermes, qwen2, qwen_agent
 
 FORMATS: dict[str, ModuleType] = {
     "glm4": glm4,
+    "hermes": hermes,
     "qwen2": qwen2,
     "qwen_agent": qwen_agent,
 }

@@ -1,7 +1,36 @@
 """Format ``hermes``: Qwen2.5 and Qwen3 (``<tool_call>`` + a JSON object).
 
-The parser, declared on the engine, needs contract v2's framing in the engine; until it is here,
-this module holds the prompt renderer only and is not in the registry.
+    Let me check.
+    <tool_call>
+    {"name": "get_weather", "arguments": {"city": "Zürich"}}
+    </tool_call>
+
+States and what moves between them (the header reader and the call's body below):
+
+    text    --"<tool_call>" [ \\t\\r\\n]* "{"-->            call (its head is held while it is read)
+    text    --"<tool_call>", then anything else-->     text ("<tool_call>" released as text)
+    call    --'{"name": "NAME", "arguments": {' (any whitespace between the tokens)-->
+              tool_call_start; the arguments object streams raw to its "}": tool_call_end;
+              the rest of the wrapper (", further members" and its "}") is framing --> close
+    call    --any other wrapper, or a head longer than the hold-back bound-->
+              held to the wrapper's "}", then decided: a call (start, arguments, end),
+              or a tool_call_error that never started --> close (or broken, for an error)
+    call    --a failure (bad arguments JSON, an unknown tool, a call over max_calls)--> broken
+    call    --"<tool_call>" or "</tool_call>" outside a JSON string--> an error --> broken
+    close   --[ \\t\\r\\n]* "</tool_call>" (framing)-->       text, "after a call"
+    close   --anything else-->                         text, "after a call"
+    broken  --"</tool_call>" (it and all before it framing)-->   text, "after a call"
+    broken  --"<tool_call>" [ \\t\\r\\n]* "{"-->                call (the next one)
+
+Framing (contract v2, "Calls and the text around them"): whitespace between text and a call,
+between calls, and after the last call when only whitespace follows; whitespace after a call
+that text follows is that text's. Held back outside a call: a suffix that could begin
+``<tool_call>``, text's trailing whitespace (a call may follow it), ``<tool_call>`` and the
+whitespace after it until the next character says whether a call opens, what could still be the
+closing tag after a call. Inside a call: its head, until it is the usual one or cannot be (at
+most the hold-back bound); in the arguments, a ``<`` outside a string that could begin a tag; a
+wrapper that is not the usual one, until its ``}`` (a call held whole). Literal tags inside JSON
+strings are data.
 
 The prompt renderer, in the second half of this file (``streamparse.prompts`` for this format):
 byte for byte Qwen3's chat template (the hybrid models' template of April 2025) and, as
@@ -34,12 +63,370 @@ parsed arguments again with ``json.dumps``'s default separators.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ...engine import Body, Engine, NeedMore, NotHeader, Opened, State, prefixes
+from ...jsonscan import MAX_DEPTH, JsonScanner
+from ...parser import (
+    _IN_STRING,
+    _WHOLE,
+    _decode_whole,
+    _lone_surrogate,
+    _nested_deeper_than,
+    load_arguments,
+)
 from ...tools import Tool
 from .._render import Call, Message, PromptError, dump_json, materialize, tool_entries
 from .chatml import IM_END, IM_START
+
+# ---- the parser -------------------------------------------------------------------------------
+
+OPEN, CLOSE = "<tool_call>", "</tool_call>"
+_WS = "[ \t\r\n]*"
+_SPACES = re.compile(_WS)
+_TAG = re.compile("</?tool_call>")
+_TAG_PREFIX = re.compile(f"{prefixes(OPEN)}|{prefixes(CLOSE)}")
+
+# A JSON string token, strictly (the name is decoded from it), and any prefix of one.
+_STRING = r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'
+_STRING_START = r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*(?:\\(?:u[0-9a-fA-F]{0,3})?)?'
+
+
+def _optional_prefix(literal: str) -> str:
+    """Any proper prefix of ``literal``, the empty one included."""
+    return f"(?:{prefixes(literal)})?" if len(literal) > 1 else ""
+
+
+def _prefix_of(parts: list[tuple[str, str]]) -> str:
+    """A regex for any prefix of the parts in order; each part is (a regex for it whole, a regex
+    for any proper prefix of it, the empty one included)."""
+    rest = ""
+    for whole, partial in reversed(parts):
+        rest = f"(?:{whole}{rest}|{partial})"
+    return rest
+
+
+_WS_PART = (_WS, _WS)
+# The usual wrapper's head, from its "{" to the "{" that opens the arguments (the fast path),
+# and any prefix of it (the head is held while it may still become one).
+_FAST = re.compile(f'\\{{{_WS}"name"{_WS}:{_WS}(?P<name>{_STRING}){_WS},{_WS}"arguments"{_WS}:{_WS}\\{{')
+_FAST_PREFIX = re.compile(_prefix_of([
+    ("\\{", ""), _WS_PART, ('"name"', _optional_prefix('"name"')), _WS_PART, (":", ""), _WS_PART,
+    (_STRING, f"(?:{_STRING_START})?"), _WS_PART, (",", ""), _WS_PART,
+    ('"arguments"', _optional_prefix('"arguments"')), _WS_PART, (":", ""), _WS_PART, ("\\{", ""),
+]))
+_NAME_MEMBER = re.compile(f'[{{,]{_WS}"name"{_WS}:{_WS}({_STRING})')
+
+_HELD = "\x00hermes: a wrapper being read"
+"""The open call's name while its wrapper is read, held, or its rest after the arguments
+consumed (never an event's name)."""
+TRUNCATED = "stream ended inside the call (truncated call)"
+BROKEN = "the call's markup ended inside its JSON (unbalanced brackets)"
+NO_NAME = 'the call has no string "name"'
+INVALID = "invalid JSON in the call's object"
+
+
+def read_header(
+    parser: Engine, buf: str, start: int, base: int, final: bool
+) -> Opened | NotHeader | NeedMore:
+    """``<tool_call>`` at ``buf[start]``: optional whitespace, then ``{`` opens a call (its body
+    reads the wrapper); any other character means the tag is text."""
+    brace = _SPACES.match(buf, start + len(OPEN)).end()  # type: ignore[union-attr]
+    if brace == len(buf):
+        return NotHeader(len(buf)) if final else NeedMore()
+    if buf[brace] != "{":
+        return NotHeader(start + len(OPEN))  # the whitespace after it may still frame a call
+    return Opened(_HELD, brace, Wrapper(base + brace), "close", brace)
+
+
+def _scan_to_tag(scanner: JsonScanner, buf: str, pos: int) -> tuple[int, int]:
+    """Scan a JSON value from ``buf[pos]``: ``(end, end)`` where it closed, else ``(-1, cut)``:
+    where a ``<tool_call>``/``</tool_call>`` (or what may still become one) stands outside a
+    string, or the buffer's end. A ``<`` inside a string is data (so is a stray one)."""
+    n = len(buf)
+    while True:
+        lt = buf.find("<", pos)
+        end = scanner.scan(buf, pos, n if lt < 0 else lt)
+        if end >= 0:
+            return end, end
+        if lt < 0:
+            return -1, n
+        if not scanner.in_string and (_TAG.match(buf, lt) or _TAG_PREFIX.fullmatch(buf, lt)):
+            return -1, lt
+        scanner.scan(buf, lt, lt + 1)
+        pos = lt + 1
+
+
+def _name_in(text: str) -> str | None:
+    """The ``"name"`` member of a wrapper that could not be decided, for its error event."""
+    found = _NAME_MEMBER.search(text)
+    if found is None:
+        return None
+    name: str = json.loads(found.group(1))
+    return None if _lone_surrogate(name) else name
+
+
+def _skip(text: str, pos: int) -> int:
+    return _SPACES.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _members(text: str) -> dict[str, tuple[int, int]] | None:
+    """A wrapper object's members: key -> where its value's text starts and ends (the last one
+    wins, as in ``json.loads``); None if ``text`` is not one strict JSON object."""
+    members: dict[str, tuple[int, int]] = {}
+    try:
+        pos = _skip(text, 1)
+        if text[pos] == "}":
+            return members if pos == len(text) - 1 else None
+        while True:
+            if text[pos] != '"':
+                return None
+            key, pos = _DECODER.raw_decode(text, pos)  # a string: text[pos] is its quote
+            pos = _skip(text, pos)
+            if text[pos] != ":":
+                return None
+            start = _skip(text, pos + 1)
+            _, end = _DECODER.raw_decode(text, start)
+            members[key] = (start, end)
+            pos = _skip(text, end)
+            if text[pos] == "}":
+                return members if pos == len(text) - 1 else None
+            if text[pos] != ",":
+                return None
+            pos = _skip(text, pos + 1)
+    except (ValueError, IndexError, RecursionError):
+        return None
+
+
+class Wrapper(Body):
+    """One call's ``{...}`` after ``<tool_call>``, from its ``{``: the head (held until it is
+    the usual ``{"name": ..., "arguments": {`` or cannot be), then either the arguments,
+    streamed, and the rest of the wrapper (framing), or the whole wrapper, held and decided."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at  # stream offset of the wrapper's "{"
+        self.phase = "head"  # then "arguments" and "tail" (or "members"), or "held"
+        self.scanner: JsonScanner | None = None  # the rest of the wrapper's, or the held one's
+        self.parts: list[str] = []  # the held wrapper's text
+
+    def scan(self, parser: Any, buf: str, i: int, base: int) -> int:
+        if self.phase == "head":
+            i = self._head(parser, buf, i, base)
+            if self.phase == "head":
+                return i
+        if self.phase == "arguments":
+            i = self._arguments(parser, buf, i, base)
+            if self.phase == "arguments" or not parser._call_name:
+                return i
+        if self.phase == "tail" or self.phase == "members":
+            return self._tail(parser, buf, i)
+        return self._held(parser, buf, i, base)
+
+    def _head(self, parser: Any, buf: str, i: int, base: int) -> int:
+        """Held in the engine's buffer (``buf[i]`` is the wrapper's ``{``) until decided."""
+        limit = parser._limit
+        head = _FAST.match(buf, i)
+        if head is not None and head.end() - i <= limit:
+            name: str = json.loads(head.group("name"))
+            if not _lone_surrogate(name):
+                at = head.end() - 1
+                parser._start_call(name, base + at)
+                self.phase = "arguments"
+                return at
+        elif head is None and len(buf) - i <= limit and _FAST_PREFIX.fullmatch(buf, i):
+            return i  # may still be the usual head: wait
+        self.phase = "held"
+        self.scanner = JsonScanner()
+        return i
+
+    def _arguments(self, parser: Any, buf: str, i: int, base: int) -> int:
+        """Stream the arguments object raw to its ``}`` (with the call's own scanner)."""
+        scanner: JsonScanner = parser._scanner
+        if len(buf) - i >= _WHOLE and not scanner.closers and not scanner.in_string:
+            whole = _decode_whole(buf, i)  # a long buffer: the value decoded at once
+            if whole is not None:
+                value, end = whole
+                parser._call_piece(buf[i:end], base + end)
+                parser._close_call(base + end, parsed=value)
+                return self._after_arguments(parser, end)
+        end, cut = _scan_to_tag(scanner, buf, i)
+        if cut > i:
+            parser._call_piece(buf[i:cut], base + cut)
+        if end >= 0:
+            parser._close_call(base + end)
+            return self._after_arguments(parser, end)
+        if cut < len(buf) and _TAG.match(buf, cut):
+            parser._close_call(base + cut, failure=BROKEN)
+        return cut
+
+    def _after_arguments(self, parser: Any, end: int) -> int:
+        """The arguments ended at ``buf[end]``. Unless at a wrong bracket (then the rest of the
+        markup is the ``broken`` state's), the rest of the wrapper is framing, read here."""
+        if parser._call_failed:
+            if "bracket" in parser._scanner.error:
+                return end
+            self.markup_complete = True  # an undeclared tool, a bad value: the JSON is whole
+        self.phase = "tail"
+        parser._call_name = _HELD
+        return end
+
+    def _tail(self, parser: Any, buf: str, i: int) -> int:
+        """After the arguments: ``, further members`` and the wrapper's ``}`` are framing;
+        anything else ends the wrapper where it starts (whitespace before it included)."""
+        pos = i
+        if self.phase == "tail":
+            pos = _skip(buf, i)
+            if pos == len(buf):
+                return i if pos - i <= parser._limit else self._done(parser, i)
+            if buf[pos] == "}":
+                return self._done(parser, pos + 1)
+            if buf[pos] != ",":
+                return self._done(parser, i)
+            self.phase = "members"
+            self.scanner = JsonScanner()
+            self.scanner.closers.append("}")
+            pos += 1
+        assert self.scanner is not None
+        end, cut = _scan_to_tag(self.scanner, buf, pos)
+        if end >= 0 or cut < len(buf):  # the wrapper's "}", or a tag with the "}" missing
+            return self._done(parser, cut)
+        return cut
+
+    def _done(self, parser: Any, at: int) -> int:
+        parser._call_name = ""
+        return at
+
+    def _held(self, parser: Any, buf: str, i: int, base: int) -> int:
+        """A wrapper that is not the usual one: consumed (kept here) to its ``}``, then decided."""
+        assert self.scanner is not None
+        end, cut = _scan_to_tag(self.scanner, buf, i)
+        self.parts.append(buf[i:cut])
+        if end >= 0:
+            self._decide(parser, base + end)
+        elif cut < len(buf) and _TAG.match(buf, cut):
+            self._fail(parser, BROKEN, base + cut)
+        return cut
+
+    def _fail(self, parser: Any, message: str, end: int, *, whole: bool = False) -> None:
+        """The wrapper is a ``tool_call_error`` that never started, its text the raw; ``whole``:
+        its JSON is complete (only the closing tag may follow), else its markup is broken."""
+        raw = "".join(self.parts)
+        parser._call_name = ""
+        parser._fail_unstarted(_name_in(raw), raw, message, end)
+        parser._call_failed = True
+        self.markup_complete = whole
+
+    def _decide(self, parser: Any, end: int) -> None:
+        """The held wrapper closed at stream offset ``end``: a call, or an error."""
+        text = "".join(self.parts)
+        members = _members(text)
+        if members is None:
+            return self._fail(parser, INVALID, end, whole=True)
+        if "name" not in members or text[members["name"][0]] != '"':
+            return self._fail(parser, NO_NAME, end, whole=True)
+        name: str = json.loads(text[slice(*members["name"])])
+        if _lone_surrogate(name):
+            return self._fail(parser, "the call's name holds a lone surrogate", end, whole=True)
+        key = "arguments" if "arguments" in members else "parameters" if "parameters" in members else ""
+        if key:
+            start, stop = members[key]
+            raw = text[start:stop]
+            if raw[0] == '"':  # arguments given as a JSON string holding the object
+                raw = json.loads(raw)
+        else:
+            start = stop = len(text)
+            raw = "{}"
+        arguments, failure = load_arguments(raw)
+        if arguments is not None and _nested_deeper_than(arguments, MAX_DEPTH):
+            failure = f"arguments nested deeper than {MAX_DEPTH} levels"
+        if failure:
+            return self._fail(parser, failure, end, whole=True)
+        parser._start_call(name, self.at + start)
+        parser._call_piece(raw, self.at + stop)
+        parser._close_call(end, parsed=arguments)
+
+    def finish(self, parser: Any, buf: str, base: int) -> None:
+        if self.phase == "arguments":
+            if buf:  # held as a possible tag: arguments after all; the engine fails the call
+                parser._call_piece(buf, base + len(buf))
+        elif self.phase == "tail" or self.phase == "members":
+            parser._call_name = ""  # the call is complete; what is left is framing
+        else:
+            self.parts.append(buf)
+            self._fail(parser, TRUNCATED, base + len(buf))
+
+    def may_hold(self, held: str) -> bool:
+        return _TAG_PREFIX.fullmatch(held) is not None
+
+
+# What may be held outside a call (invariant 3): whitespace, then what could begin a tag, or
+# "<tool_call>" and the whitespace after it.
+_HOLDABLE = re.compile(f"{_WS}(?:{prefixes(OPEN)}|{prefixes(CLOSE)}|{re.escape(OPEN)}{_WS})?")
+
+
+def _may_close(rest: str) -> bool:
+    return CLOSE.startswith(rest.lstrip(" \t\r\n"))
+
+
+class HermesParser(Engine):
+    """The ``hermes`` format, declared: a call opens at ``<tool_call>``, whitespace and ``{``."""
+
+    format_name = "hermes"
+    default_reasoning = "auto"
+    framing = "v2"
+    initial = "text"
+    after_error = "broken"
+    states = {
+        "text": State(markers={"open": re.escape(OPEN)}, readers={"open": read_header},
+                      partial=prefixes(OPEN)),
+        # after a call: whitespace and its closing tag are framing
+        "close": State(markers={"close": f"{_WS}{re.escape(CLOSE)}"}, anchored=True,
+                       otherwise="text", may_begin=_may_close),
+        # after a failed call: its markup, up to and including "</tool_call>", is framing
+        "broken": State(markers={"open": re.escape(OPEN), "close": re.escape(CLOSE)},
+                        readers={"open": read_header}, goto={"close": "text"},
+                        partial=f"{prefixes(OPEN)}|{prefixes(CLOSE)}", framing=True),
+    }
+    call_opener = re.compile(f"{re.escape(OPEN)}{_WS}\\{{")
+    call_opener_prefix = re.compile(f"{prefixes(OPEN)}|{re.escape(OPEN)}{_WS}")
+    call_opener_anywhere = True
+    # What a text event's span may cover besides its text and whitespace: the rest of a wrapper
+    # after its arguments (", members" and "}"), and a call's markup up to its "</tool_call>".
+    framing_tokens = re.compile(
+        f"\\}}|,[\\s\\S]*?\\}}|(?:(?!{re.escape(OPEN)})[\\s\\S])*?{re.escape(CLOSE)}"
+    )
+    _text_stop = re.compile("<|[ \t\r\n]\\Z")  # what could begin a marker, or precede a call
+
+    def _open_call(self, name: str, end: int, *, json_body: bool = True) -> None:
+        if name is _HELD:  # the wrapper's body decides when (and whether) the call starts
+            self._call_name = _HELD
+            self._call_parts = []
+            return
+        super()._open_call(name, end, json_body=json_body)
+
+    def _start_call(self, name: str, end: int) -> None:
+        """The wrapper named its call: it starts here (or is held, if it will never start)."""
+        super()._open_call(name, end)
+
+    def _fast_path(self) -> int:
+        body = self._body
+        if isinstance(body, Wrapper) and body.phase == "arguments" and self._call_index is not None:
+            scanner = self._scanner
+            return _IN_STRING if scanner.in_string and not scanner.escaped else 0
+        return super()._fast_path()
+
+    def _may_hold(self, held: str) -> bool:
+        return _HOLDABLE.fullmatch(held) is not None
+
 
 # ---- the prompt renderer ----------------------------------------------------------------------
 
@@ -248,3 +635,20 @@ def render_prompt(
         if chosen == QWEN3 and enable_thinking is False:
             parts.append(THINKING_OFF)
     return "".join(parts)
+
+
+Parser = HermesParser
+"""This format's parser (the registry in :mod:`streamparse.families` reads it)."""
+SPECIAL_TOKENS: tuple[str, ...] = ()
+"""None: ``<tool_call>``, ``</tool_call>``, ``<think>`` and ``</think>`` are non-special tokens in
+Qwen2.5's and Qwen3's vocabularies, so the text always shows them."""
+
+__all__ = [
+    "HermesParser",
+    "Parser",
+    "SPECIAL_TOKENS",
+    "render_assistant_calls",
+    "render_prompt",
+    "render_tool_results",
+    "render_tools",
+]
