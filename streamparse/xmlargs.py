@@ -38,7 +38,9 @@ The grammar, with the tags of :class:`XmlTags` (qwen3_coder's / glm45's):
               key_open at a line start whose key the schema lists and has not been given yet.
     end       '}' ('{}' without members) and tool_call_end. The stream ending after a closed
               value (between members) completes the call; ending anywhere else is a truncated
-              call (tool_call_error).
+              call (tool_call_error). A call whose markup is complete resumes at the format's
+              ``then`` state even when it is an error (an undeclared tool, over max_calls); one
+              that failed inside its markup at the engine's ``after_error`` state.
 
 Values are typed by :mod:`streamparse.schema_types`: a ``string`` value streams JSON-escaped as
 it arrives (``"`` first), a string-or-null/boolean one as soon as it can no longer be one of their
@@ -412,6 +414,9 @@ class XmlBody(Body):
         parser._call_piece("}" if self.members else "{}", piece_end)
         self.closed = True
         parser._close_call(end, parsed=self.arguments)
+        # An undeclared tool's call (or one over max_calls) ends in an error, but its markup is
+        # complete: what follows is the format's ``then`` state, not its ``after_error`` one.
+        parser._call_failed = False
 
     def _fail(self, parser: Any, end: int, message: str) -> None:
         self.closed = True
