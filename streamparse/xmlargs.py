@@ -124,7 +124,7 @@ class XmlBody(Body):
 
     __slots__ = (
         "tags", "types", "bound", "closed", "state", "members", "arguments", "given", "key",
-        "param", "mode", "early", "parts", "line_start", "seen",
+        "param", "mode", "early", "parts", "line_start", "seen", "markup_complete",
     )
 
     def __init__(self, tags: XmlTags, types: ToolTypes | None = None) -> None:
@@ -132,6 +132,7 @@ class XmlBody(Body):
         self.types = types if types is not None else schema_types.NO_SCHEMA
         self.bound = HOLD_BOUND + self.types.longest
         self.closed = False
+        self.markup_complete = False
         self.state = _BETWEEN
         self.members = 0
         self.arguments: dict[str, Any] = {}
@@ -413,10 +414,10 @@ class XmlBody(Body):
     def _complete(self, parser: Any, piece_end: int, end: int) -> None:
         parser._call_piece("}" if self.members else "{}", piece_end)
         self.closed = True
-        parser._close_call(end, parsed=self.arguments)
         # An undeclared tool's call (or one over max_calls) ends in an error, but its markup is
         # complete: what follows is the format's ``then`` state, not its ``after_error`` one.
-        parser._call_failed = False
+        self.markup_complete = True
+        parser._close_call(end, parsed=self.arguments)
 
     def _fail(self, parser: Any, end: int, message: str) -> None:
         self.closed = True
