@@ -12,18 +12,24 @@ gave them (to Qwen2.5's template always as the dict, as vLLM hands it over).
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 import jinja2.ext
 import pytest
+import strategies_hermes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+import streamparse
+from helpers import check_case, comparable, feed_checked, parse_chunks
+from strategies import cuts_for, raw_arguments, split_with_empties
 from streamparse.families._render import PromptError, to_calls, to_messages
 from streamparse.families.qwen import hermes
+from streamparse.prompts import render_assistant_calls
 
 TEMPLATES = Path(__file__).parent / "data" / "templates"
 TEMPLATE_FILES = {"qwen3": "qwen3", "qwen2.5": "qwen2.5-instruct"}
@@ -294,3 +300,247 @@ def test_an_empty_conversation_is_the_tools_and_the_generation_prompt() -> None:
     assert hermes.render_prompt(None, [], variant="qwen2.5") == (
         f"<|im_start|>system\n{hermes.QWEN25_SYSTEM}<|im_end|>\n<|im_start|>assistant\n")
     assert hermes.render_prompt([WEATHER], []).startswith(f"<|im_start|>system\n{hermes.render_tools([WEATHER])}")
+
+
+# ---- the parser: failure modes of other parsers, as regressions --------------------------------
+# (../shared/reference/failure-modes.md; each asserts what contract v2 makes the correct result)
+
+A1 = ('<tool_call>\n{"name": "multiply", "arguments": {"first_int": 5, "second_int": 42}}\n</tool_call>\n'
+      '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Zürich", "days": [1, 2]}}\n</tool_call>')
+A1_CALLS = [("multiply", {"first_int": 5, "second_int": 42}), ("get_weather", {"city": "Zürich", "days": [1, 2]})]
+A_TOOLS = [{"name": "multiply"}, {"name": "get_weather"}]
+
+
+def _calls(result: streamparse.ParseResult) -> list[tuple[str, Any]]:
+    return [(c.name, c.arguments) for c in result.tool_calls]
+
+
+def _per_character(text: str, tools: Any = None, **options: Any) -> list[Any]:
+    return feed_checked([piece for char in text for piece in (char, "")], "hermes", tools, **options)
+
+
+def test_f1_a_call_without_think_tags_in_auto_mode_is_a_call() -> None:
+    """vLLM #17655: with reasoning on and no think tags, the call streamed as content."""
+    text = '<tool_call>\n{"name":"f","arguments":{"a":1}}\n</tool_call>'
+    for result in (check_case(text, "hermes", reasoning="auto"),
+                   streamparse.ParseResult.from_events(_per_character(text, reasoning="auto"))):
+        assert _calls(result) == [("f", {"a": 1})]
+        assert result.content == "" and result.reasoning == ""
+
+
+def test_f2_pre_opened_reasoning_without_the_open_tag() -> None:
+    """vLLM #22507: Qwen3-Thinking-2507 writes no <think>; the prompt opened it."""
+    result = check_case("reasoning…\n</think>\n\nAnswer", "hermes", reasoning="started")
+    assert (result.reasoning, result.content) == ("reasoning…", "Answer")
+
+
+def test_f3_a_prompt_that_closed_the_think_block_means_text() -> None:
+    """vLLM #53284: the prompt ended with <think>\\n\\n</think>\\n\\n; the answer is text."""
+    prompt = hermes.render_prompt(None, to_messages([{"role": "user", "content": "Hi"}]), enable_thinking=False)
+    mode = streamparse.reasoning_for_prompt(prompt)
+    assert mode == "off"
+    result = check_case("Hello", "hermes", reasoning=mode)
+    assert (result.content, result.reasoning) == ("Hello", "")
+    assert check_case("Hello", "hermes").content == "Hello"  # the default, auto, agrees
+
+
+def test_f20_text_before_and_after_a_call_in_order_streamed_as_one_shot() -> None:
+    """sglang #40739: before<tool_call>…</tool_call>after lost "after" in one mode."""
+    text = 'before<tool_call>{"name": "f", "arguments": {}}</tool_call>after'
+    result = check_case(text, "hermes")
+    assert result.content == "beforeafter" and _calls(result) == [("f", {})]
+    events = [e for e in _per_character(text) if e.type != "tool_call_delta" and getattr(e, "text", "x")]
+    kinds = [kind for kind, _ in itertools.groupby(e.type for e in events)]
+    assert kinds == ["text", "tool_call_start", "tool_call_end", "text"]
+    assert "".join(e.text for e in events if e.type == "text") == "beforeafter"
+
+
+def test_f37_calls_false_leaves_the_markup_whole_as_text() -> None:
+    """sglang #30925: with tool_choice=none markup leaked half-stripped."""
+    text = f"Sure.\n{A1}\nDone"
+    result = check_case(text, "hermes", A_TOOLS, calls=False)
+    assert result.content == text and not result.tool_calls and not result.errors
+
+
+@pytest.mark.parametrize("prefix", ["", "<think>\nmultiply 5 by 42\n</think>\n\n"])
+def test_f39_streaming_and_one_shot_agree_on_every_key(prefix: str) -> None:
+    """QwenLM/Qwen3 #1394: non-streaming lost a key of multiply(5, 42)."""
+    result = check_case(prefix + A1, "hermes", A_TOOLS)
+    assert _calls(result) == A1_CALLS
+
+
+def test_f40_per_character_with_reasoning_pre_opened() -> None:
+    """vLLM #31871, SGLang #9654: raw text instead of calls, parallel calls on Qwen3-Thinking."""
+    text = "Two calls needed.\n</think>\n\n" + A1
+    events = _per_character(text, A_TOOLS, reasoning="started")
+    result = streamparse.ParseResult.from_events(events)
+    assert _calls(result) == A1_CALLS
+    assert result.reasoning == "Two calls needed." and result.content == ""
+
+
+def test_f41_array_of_objects_and_no_markup_in_text() -> None:
+    """llama.cpp #21771: array<object> values failed and partial markup reached the client."""
+    text = '<tool_call>\n{"name":"f","arguments":{"items":[{"a":1},{"b":[2,3]}]}}\n</tool_call>'
+    events = _per_character(text)
+    assert _calls(streamparse.ParseResult.from_events(events)) == [("f", {"items": [{"a": 1}, {"b": [2, 3]}]})]
+    assert all(e.text == "" for e in events if e.type == "text")
+
+
+def test_f42_max_calls_one_makes_the_second_call_an_error_that_never_starts() -> None:
+    """sglang #9696: parallel_tool_calls=false ignored."""
+    events = _per_character(A1, A_TOOLS, max_calls=1)  # feed_checked checks the tiling
+    result = streamparse.ParseResult.from_events(events)
+    assert _calls(result) == A1_CALLS[:1]
+    assert [(e.index, e.name) for e in result.errors] == [(None, "get_weather")]
+    assert "more than 1 calls" in result.errors[0].message
+    assert sum(e.type == "tool_call_start" for e in events) == 1
+
+
+def test_f43_a_truncated_second_call_keeps_the_first() -> None:
+    """sglang #30480: an opener cut right after <tool_call>, and one truncated call losing the
+    earlier ones. Every cut inside the second call gives the first call and then an error."""
+    second = A1.index("<tool_call>", 1)
+    for cut in range(second + len("<tool_call>") + 2, len(A1) - len("}}\n</tool_call>")):
+        result = streamparse.parse(A1[:cut], "hermes", A_TOOLS)
+        assert _calls(result) == A1_CALLS[:1], cut
+        assert len(result.errors) == 1 and "truncated" in result.errors[0].message, cut
+    assert _calls(check_case(A1[: second + len("<tool_call>")], "hermes", A_TOOLS)) == A1_CALLS[:1]
+
+
+def test_f4_a_call_inside_reasoning_is_a_call() -> None:
+    """vLLM #39056 (hermes version): the call inside <think> ends the reasoning."""
+    text = '<think>\nplan\n<tool_call>\n{"name": "Finish", "arguments": {"answer": 204}}\n</tool_call>\n</think>'
+    result = check_case(text, "hermes")
+    assert (result.reasoning, result.content, _calls(result)) == ("plan", "", [("Finish", {"answer": 204})])
+
+
+def test_f7_a_call_with_the_think_close_missing() -> None:
+    """llama.cpp #21118 (hermes version): </think> omitted before the call."""
+    text = 'thinking…\n<tool_call>\n{"name": "f", "arguments": {"b": 1, "a": 2}}\n</tool_call>'
+    result = check_case(text, "hermes", reasoning="started")
+    assert (result.reasoning, _calls(result)) == ("thinking…", [("f", {"b": 1, "a": 2})])
+
+
+# ---- the parser: when events come ---------------------------------------------------------------
+
+
+def _feed_until(parser: Any, text: str, stop: str) -> tuple[list[Any], list[Any]]:
+    """Feed ``text`` per character; the events up to the feed that brings ``stop``, and after."""
+    at = text.index(stop) + len(stop)
+    before = [e for char in text[:at] for e in parser.feed(char)]
+    after = [e for char in text[at:] for e in parser.feed(char)] + parser.close()
+    return before, after
+
+
+def test_the_usual_call_starts_when_its_arguments_begin_and_streams_them() -> None:
+    parser = streamparse.StreamParser("hermes")
+    text = '<tool_call>\n{"name": "f", "arguments": {"a": "long text"}}\n</tool_call>'
+    before, after = _feed_until(parser, text, '"arguments": {')
+    assert [e.type for e in before] == ["tool_call_start", "tool_call_delta"] and before[0].name == "f"
+    assert before[1].arguments_delta == "{"  # the arguments' first character, in the same feed
+    deltas = [e.arguments_delta for e in after if e.type == "tool_call_delta"]  # one per feed
+    assert len(deltas) == len('"a": "long text"}') and "".join(deltas) == '"a": "long text"}'
+
+
+def test_another_wrapper_is_held_until_its_object_closes() -> None:
+    parser = streamparse.StreamParser("hermes")
+    text = '<tool_call>\n{"arguments": {"a": 1}, "name": "f"}\n</tool_call>'
+    before, after = _feed_until(parser, text, '"name": "f"')
+    assert before == []
+    assert parser.hold_back_problem() is None
+    assert [e.type for e in after][:3] == ["tool_call_start", "tool_call_delta", "tool_call_end"]
+    assert after[2].raw_arguments == '{"a": 1}'
+
+
+def test_a_tag_not_followed_by_a_brace_is_released_as_soon_as_known() -> None:
+    parser = streamparse.StreamParser("hermes", reasoning="off")
+    assert [e.text for e in parser.feed("See <tool_call>")] == ["See"]
+    assert parser.held_back == len(" <tool_call>")  # a call may open: the space would be framing
+    assert "".join(e.text for e in parser.feed("\n x")) == " <tool_call>\n x"
+    assert parser.held_back == 0
+
+
+def test_a_head_longer_than_the_bound_is_held_and_still_a_call() -> None:
+    """Without declared tools a long name makes the head outgrow the hold-back bound: the
+    wrapper is then held whole and decided at its "}", with the same result."""
+    name = "n" * 200
+    text = f'<tool_call>\n{{"name": "{name}", "arguments": {{"a": 1}}}}\n</tool_call>'
+    result = check_case(text, "hermes")
+    assert _calls(result) == [(name, {"a": 1})] and result.tool_calls[0].raw_arguments == '{"a": 1}'
+
+
+# ---- the parser: properties -----------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_responses_with_reasoning_parse_to_what_was_written(data: st.DataObject) -> None:
+    text, case = data.draw(strategies_hermes.responses(reasoning_section=True))
+    cuts = data.draw(cuts_for(text))
+    assert comparable(parse_chunks(split_with_empties(text, cuts), "hermes", case["tools"])) == case["expected"]
+    assert comparable(streamparse.parse(text, "hermes", case["tools"])) == case["expected"]
+
+
+_WRAPPERS = [
+    '{{"name": {name}, "arguments": {raw}}}',
+    '{{"arguments": {raw}, "name": {name}}}',
+    '{{"name": {name}, "parameters": {raw}}}',
+    '{{"id": 1, "name": {name}, "arguments": {raw}}}',
+    '{{"name": {name}, "arguments": {raw}, "id": 1}}',
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), pair=raw_arguments(), name=st.sampled_from(["f", "get_weather", "天气"]))
+def test_every_wrapper_the_fallback_reads_gives_the_usual_calls_result(data: st.DataObject, pair: Any, name: str) -> None:
+    arguments, raw = pair
+    results = []
+    for wrapper in _WRAPPERS:
+        text = "<tool_call>\n" + wrapper.format(name=json.dumps(name), raw=raw) + "\n</tool_call>"
+        cuts = data.draw(cuts_for(text))
+        results.append(comparable(parse_chunks(split_with_empties(text, cuts), "hermes")))
+    string_form = f'<tool_call>\n{{"name": {json.dumps(name)}, "arguments": {json.dumps(raw)}}}\n</tool_call>'
+    results.append(comparable(streamparse.parse(string_form, "hermes")))
+    assert results == [{"content": "", "tool_calls": [(0, name, arguments, raw)], "errors": []}] * len(results)
+
+
+# ---- round trips --------------------------------------------------------------------------------
+
+_CALL_NAMES = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
+    lambda n: n == n.strip() and not {'"', "\\", "\n", "\r"} & set(n)
+)
+_CONTENT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="<"), max_size=30).filter(
+    lambda c: c.strip(" \t\r\n") == c and "\r" not in c
+)
+_REPLY_ARGUMENTS = st.dictionaries(st.text(max_size=6), _JSON, max_size=4)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), pairs=st.lists(st.tuples(_CALL_NAMES, _REPLY_ARGUMENTS), min_size=1, max_size=3),
+       content=_CONTENT, thinking=st.sampled_from(["", "<think>\nplan it\n</think>\n\n"]), declared=st.booleans())
+def test_rendered_calls_parse_back_whole_and_streamed(data: st.DataObject, pairs: Any, content: str,
+                                                     thinking: str, declared: bool) -> None:
+    calls = [call(name, arguments, f"call_{i}") for i, (name, arguments) in enumerate(pairs)]
+    reply = render_assistant_calls("hermes", calls, content=content)
+    tools = [{"name": name} for name in dict.fromkeys(n for n, _ in pairs)] if declared else None
+    text = thinking + reply
+    cuts = data.draw(cuts_for(text))
+    for result in (streamparse.parse(text, "hermes", tools=tools),
+                   parse_chunks(split_with_empties(text, cuts), "hermes", tools)):
+        assert _calls(result) == pairs and not result.errors
+        assert result.content == content and result.reasoning == ("plan it" if thinking else "")
+    parsed = streamparse.parse(reply, "hermes", tools=tools)
+    assert render_assistant_calls("hermes", parsed.tool_calls, content=content) == reply
+
+
+def test_the_public_prompt_api_reaches_the_renderer() -> None:
+    from streamparse.prompts import render_prompt, render_tool_results, render_tools
+
+    tools, messages = CONVERSATIONS["calls with content, results, answer"]
+    assert render_prompt("hermes", tools, messages) == official(tools, messages)
+    assert render_prompt("hermes", tools, messages, variant="qwen2.5") == official(tools, messages, "qwen2.5")
+    assert render_prompt("hermes", None, messages[:1], enable_thinking=False).endswith("<think>\n\n</think>\n\n")
+    assert render_tools("hermes", tools) == hermes.render_tools(tools)
+    assert render_tool_results("hermes", ["x"]) == hermes.render_tool_results(["x"])
+    with pytest.raises(PromptError, match="no option 'lang'"):
+        render_prompt("hermes", tools, messages, lang="zh")
