@@ -4,6 +4,7 @@ conversation shape, and the errors for input that cannot be rendered."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -106,7 +107,8 @@ def test_formats_match_the_parsers() -> None:
 
 
 def test_unknown_format() -> None:
-    with pytest.raises(UnknownFormatError, match="unknown prompt format 'llama3'.*'glm4', 'qwen2'"):
+    known = ", ".join(repr(name) for name in streamparse.formats())
+    with pytest.raises(UnknownFormatError, match=f"unknown prompt format 'llama3'; known formats: {re.escape(known)}"):
         render_prompt("llama3", None, [])
 
 
