@@ -17,10 +17,19 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies_glm45 import TOOLS as STRATEGY_TOOLS
+from strategies_glm45 import responses as glm45_responses
+from strategies_glm47 import responses as glm47_responses
 from test_prompts_glm4_template import _environment
 
+import streamparse
+from helpers import check_case, comparable, counter_ids, feed_checked, parse_chunks
+from strategies import cuts_for, split_with_empties
+from streamparse import ParseResult, StreamParser
+from streamparse.demo import token_like_deltas
 from streamparse.families._render import PromptError, to_calls, to_messages
 from streamparse.families.glm import glm45
+from streamparse.families.glm.tokens import GLM4_9B_CHAT_SPECIAL_TOKEN_IDS
 
 DATA = Path(__file__).parent / "data" / "templates_glm"
 TEMPLATE_NAMES = {"glm45": "glm-4.6", "glm47": "glm-4.7-flash"}
@@ -137,12 +146,13 @@ def test_prompts_equal_the_templates_renderings(fmt: str, tools: Any, conversati
 @pytest.mark.parametrize("fmt", sorted(TEMPLATE_NAMES))
 @settings(max_examples=100, deadline=None)
 @given(tools=TOOLS, calls=st.lists(st.tuples(NAMES, ARGUMENTS), min_size=1, max_size=3),
-       content=TEXT, results=st.lists(TEXT, min_size=1, max_size=3))
+       content=TEXT.filter(lambda text: "</think>" not in text),
+       results=st.lists(TEXT, min_size=1, max_size=3))
 def test_the_parts_are_the_prompts_own(fmt: str, tools: Any, calls: Any, content: str,
                                        results: list[str]) -> None:
     """render_tools, render_assistant_calls and render_tool_results are the pieces of the
-    template's rendering of a conversation: after <|system|>, after <|assistant|>, and the
-    tool turn."""
+    template's rendering of a conversation: after <|system|>, after the assistant turn's think
+    part, and the tool turn."""
     render_prompt, render_tools, render_assistant_calls, render_tool_results = RENDERERS[fmt]
     openai_calls = [{"type": "function", "function": {"name": n, "arguments": a}} for n, a in calls]
     conversation = [
@@ -153,8 +163,9 @@ def test_the_parts_are_the_prompts_own(fmt: str, tools: Any, calls: Any, content
     whole = official(fmt, tools or None, conversation, add_generation_prompt=False)
     tools_turn = f"[gMASK]<sop><|system|>{render_tools(tools)}" if tools else "[gMASK]<sop>"
     user = "<|user|>\nhi" if fmt == "glm45" else "<|user|>hi"
+    think = "\n<think></think>\n" if fmt == "glm45" else "</think>"  # the turn has no reasoning
     reply = render_assistant_calls(to_calls(openai_calls), content)
-    assert whole == f"{tools_turn}{user}<|assistant|>{reply}{render_tool_results(results)}"
+    assert whole == f"{tools_turn}{user}<|assistant|>{think}{reply}{render_tool_results(results)}"
 
 
 def test_names_the_parser_cannot_read_back_are_refused() -> None:
@@ -191,3 +202,268 @@ def test_the_thinking_switch_sets_the_generation_prompt() -> None:
         assert rendered == prompt
         expected = "off" if switch is False else modes[switch][fmt]
         assert reasoning_for_prompt(rendered) == expected
+
+
+# ---- the parsers ----------------------------------------------------------------------------
+# The grammar's rules are golden cases (tests/cases/glm45/, tests/cases/glm47/, named after the
+# failure modes F24-F38 they pin where one applies); what needs a stream's shape, token ids or a
+# property is here.
+
+FORMATS = ["glm45", "glm47"]
+RESPONSES = {"glm45": glm45_responses, "glm47": glm47_responses}
+IDS = {token: token_id for token_id, token in GLM4_9B_CHAT_SPECIAL_TOKEN_IDS.items()}
+WEATHER = [{"name": "get_weather", "parameters": {"type": "object", "properties": {
+    "city": {"type": "string"}, "days": {"type": "integer"}}}}, {"name": "get_current_time"}]
+C1 = ("<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n"
+      "<arg_key>days</arg_key>\n<arg_value>3</arg_value>\n</tool_call>")
+C2 = ("<tool_call>get_weather<arg_key>city</arg_key><arg_value>Paris</arg_value>"
+      "<arg_key>days</arg_key><arg_value>3</arg_value></tool_call>"
+      "<tool_call>get_current_time</tool_call>")
+
+
+def events_of(fmt: str, deltas: list[str], tools: Any = WEATHER, **options: Any) -> list[Any]:
+    parser = StreamParser(fmt, tools=tools, id_factory=counter_ids(), **options)
+    return [[*parser.feed(delta)] for delta in deltas] + [parser.close()]
+
+
+def test_the_formats_are_registered_with_their_defaults() -> None:
+    assert {"glm45", "glm47"} <= set(streamparse.formats())
+    assert StreamParser("glm45").reasoning == "auto"
+    assert StreamParser("glm47").reasoning == "started"
+    from streamparse.families.glm import glm47
+
+    assert glm47.Parser is glm45.Glm47Parser and glm47.SPECIAL_TOKENS == glm45.SPECIAL_TOKENS
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_F24_the_call_starts_when_the_name_ends_and_string_values_stream(fmt: str) -> None:
+    """F24: tool_call_start as soon as the name ends (at its newline in GLM-4.5's layout, at
+    <arg_key> in GLM-4.7's), then a string value streams character by character."""
+    prefix = "</think>" if fmt == "glm47" else ""
+    for head in ("<tool_call>get_weather\n", "<tool_call>get_weather<arg_key>"):
+        deltas = [prefix + head[:-3], head[-3:]]
+        first, second, _ = events_of(fmt, deltas)
+        assert [e.type for e in first if e.type != "text"] == []
+        assert [e.type for e in second] == ["tool_call_start"] and second[0].name == "get_weather"
+    *per_char, end = events_of(fmt, list(prefix + "<tool_call>get_weather<arg_key>city</arg_key><arg_value>Lyon"))
+    streamed = "".join(e.arguments_delta for feed in per_char for e in feed if e.type == "tool_call_delta")
+    assert streamed == '{"city": "Lyon'  # every character of the value released as it came
+    assert [e.type for e in end] == ["tool_call_error"]  # the stream ended inside the value
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_F29_F33_a_zero_argument_call_streams_its_json_once_and_ends_once(fmt: str) -> None:
+    text = ("</think>" if fmt == "glm47" else "") + "<tool_call>get_current_time</tool_call>"
+    for deltas in (list(text), [text]):
+        events = [e for feed in events_of(fmt, deltas) for e in feed]
+        kinds = [e.type for e in events if e.type != "text"]
+        assert kinds == ["tool_call_start", "tool_call_delta", "tool_call_end"]
+        assert "".join(e.arguments_delta for e in events if e.type == "tool_call_delta") == "{}"
+        end = events[-1] if events[-1].type == "tool_call_end" else events[-2]
+        assert (end.arguments, end.raw_arguments) == ({}, "{}")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_F30_F31_F36_two_calls_fed_in_token_bundles(fmt: str) -> None:
+    """F30/F31/F36: C-2 (two calls, GLM-4.7's layout) fed as token-like deltas merged 1 to 4 at a
+    time (speculative decoding): two calls, indexes 0 and 1, each its own arguments."""
+    text = ("</think>" if fmt == "glm47" else "") + C2
+    tokens = token_like_deltas(text)
+    assert "".join(tokens) == text
+    for size in (1, 2, 3, 4):
+        deltas = ["".join(tokens[k:k + size]) for k in range(0, len(tokens), size)]
+        result = ParseResult.from_events(feed_checked(deltas, fmt, WEATHER))
+        assert [(c.index, c.name, c.arguments) for c in result.tool_calls] == [
+            (0, "get_weather", {"city": "Paris", "days": 3}), (1, "get_current_time", {})]
+        assert result.errors == [] and result.content == ""
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_F35_a_split_think_tag_is_held_and_recognized_and_nothing_raises(fmt: str) -> None:
+    """F35: '<th' | 'ink>' at a chunk end is held, then recognized; a plain-text value stays a
+    string; broken markup never raises."""
+    result = parse_chunks(["<th", "ink>plan</th", "ink>ok"], "glm45", WEATHER)
+    assert (result.reasoning, result.content) == ("plan", "ok")
+    text = "<tool_call>task<arg_key>subagent_type</arg_key><arg_value>explore</arg_value></tool_call>"
+    assert check_case(text, fmt, None, reasoning="off").tool_calls[0].arguments == {"subagent_type": "explore"}
+    for junk in ("<tool_call><tool_call><arg_key></arg_key>", "<tool_call>f<arg_key>k<arg_value>",
+                 "</arg_value></tool_call><|user|><tool_call>", "<tool_call>f\n<arg_value>x"):
+        check_case(junk, fmt, WEATHER)
+
+
+def test_F15_a_long_string_value_streams_while_it_is_written() -> None:
+    """A 4 kB code value fed per character: deltas all along, never holding more than a
+    closing tag's beginning (feed_checked asserts the bound after every feed)."""
+    code = "def f(x):\n    return '</arg_value>' + x  # <tool_call>\n" * 80
+    text = f"<tool_call>edit<arg_key>new</arg_key><arg_value>{code}</arg_value></tool_call>"
+    parser = StreamParser("glm45", id_factory=counter_ids())
+    released = 0
+    for k, char in enumerate(text):
+        released += sum(len(e.arguments_delta) for e in parser.feed(char) if e.type == "tool_call_delta")
+        if k > 200 and k < len(text) - 30:
+            assert released > 0 and parser.hold_back_problem() is None
+    result = ParseResult.from_events(parser.close())
+    assert result.tool_calls == []  # the end came in the last feed: nothing left for close()
+    assert streamparse.parse(text, "glm45").tool_calls[0].arguments == {"new": code}
+
+
+# ---- turn-ending tokens by id -----------------------------------------------------------------
+
+
+def _by_text_and_by_id(fmt: str, before: str, token: str, after: str, tools: Any = WEATHER,
+                       **options: Any) -> tuple[Any, Any]:
+    kept = ParseResult.from_events(feed_checked([before, token, after], fmt, tools, **options))
+    skipped = ParseResult.from_events(
+        feed_checked([before, "", after], fmt, tools, ids=[[1], [IDS[token]], [2]], **options))
+    return comparable(kept), comparable(skipped)
+
+
+@pytest.mark.parametrize("token", ["<|observation|>", "<|user|>", "<|endoftext|>"])
+@pytest.mark.parametrize("before", [
+    C1, C1 + "\n", C1[: C1.index("\n</tool_call>")],  # after the call; after a closed argument
+    C1[: C1.index("3</arg_value>")] + "3",  # inside a value: truncated
+    "Done. ",
+])
+def test_a_turn_ending_token_acts_the_same_by_text_and_by_id(before: str, token: str) -> None:
+    kept, skipped = _by_text_and_by_id("glm45", before, token, "after")
+    assert kept == skipped
+    assert kept["content"].endswith("after")
+
+
+def test_by_id_the_turn_end_completes_an_open_call_and_the_rest_is_text() -> None:
+    parser = StreamParser("glm45", tools=WEATHER, id_factory=counter_ids())
+    events = parser.feed(C1[: C1.index("\n</tool_call>")], [1, 2, 3])
+    assert [e.type for e in events if e.type == "tool_call_end"] == []
+    events += parser.feed("", [IDS["<|observation|>"]])
+    assert [e.type for e in events if e.type.startswith("tool_call_e")] == ["tool_call_end"]
+    events += parser.feed("<tool_call>get_current_time</tool_call>", [4]) + parser.close()
+    result = ParseResult.from_events(events)
+    assert len(result.tool_calls) == 1 and result.content == "<tool_call>get_current_time</tool_call>"
+
+
+def test_the_assistant_token_and_other_ids_do_nothing() -> None:
+    text = C1 + "\nok"
+    plain = comparable(streamparse.parse(text, "glm45", tools=WEATHER))
+    ids = ParseResult.from_events(feed_checked([C1, "\nok"], "glm45", WEATHER,
+                                               ids=[[IDS["<|assistant|>"]], [7, 8]]))
+    assert comparable(ids) == plain
+
+
+@pytest.mark.parametrize("lag", [1, 3, 9])
+def test_text_lag_places_a_skipped_token_that_many_characters_later(lag: int) -> None:
+    """vLLM's stop-string hold-back: the text trails the ids by ``lag`` characters, so the
+    token stands ``lag`` characters after the text fed before it (or at the end)."""
+    tail = "after the turn"
+    text = C1 + "\n" + tail
+    cut = len(C1) - lag  # what had been released when the token's id came
+    deltas = [text[:cut], "", text[cut:]]
+    ids = [[1], [IDS["<|observation|>"]], [2]]
+    result = ParseResult.from_events(feed_checked(deltas, "glm45", WEATHER, ids=ids, text_lag=lag))
+    assert [c.arguments for c in result.tool_calls] == [{"city": "Paris", "days": 3}]
+    assert result.content == "\n" + tail
+
+
+def test_special_token_ids_and_text_lag_are_checked() -> None:
+    with pytest.raises(ValueError, match="special_token_ids"):
+        StreamParser("glm45", special_token_ids={5: "<|im_end|>"})
+    with pytest.raises(ValueError, match="text_lag"):
+        StreamParser("glm47", text_lag=-1)
+    parser = StreamParser("glm45", special_token_ids={99: "<|user|>"})
+    events = parser.feed("Hi", [1]) + parser.feed("", [99]) + parser.feed(" there", [2]) + parser.close()
+    assert ParseResult.from_events(events).content == "Hi there"  # the turn ended; text after
+
+
+SETTINGS_PARSE = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@SETTINGS_PARSE
+@given(data=st.data())
+def test_turn_ending_tokens_skipped_with_their_ids_parse_like_kept_ones(fmt: str, data: st.DataObject) -> None:
+    """A response fed as token-like deltas, then a turn-ending token (its text kept, or only its
+    id), then more text: the same parse either way. (The text after it starts with a letter: the
+    reasoning layer in front takes whitespace right after </think> as framing, and with the
+    token skipped it cannot see that the token stood between.)"""
+    text, case = data.draw(RESPONSES[fmt]())
+    token = data.draw(st.sampled_from(["<|observation|>", "<|user|>", "<|endoftext|>"]))
+    pieces = token_like_deltas(text)
+    kept = ParseResult.from_events(feed_checked([*pieces, token, "more"], fmt, case["tools"]))
+    ids = [[1] for _ in pieces] + [[IDS[token]], [2]]
+    skipped = ParseResult.from_events(feed_checked([*pieces, "", "more"], fmt, case["tools"], ids=ids))
+    assert comparable(kept) == comparable(skipped)
+    expected = dict(case["expected"])
+    expected["content"] += "more"
+    assert comparable(kept) == expected
+
+
+# ---- properties ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@SETTINGS_PARSE
+@given(data=st.data())
+def test_well_formed_responses_parse_to_what_was_written(fmt: str, data: st.DataObject) -> None:
+    text, case = data.draw(RESPONSES[fmt]())
+    assert comparable(streamparse.parse(text, fmt, case["tools"])) == case["expected"]
+    cuts = data.draw(cuts_for(text))
+    assert comparable(parse_chunks(split_with_empties(text, cuts), fmt, case["tools"])) == case["expected"]
+
+
+_SOUP = st.lists(st.sampled_from([
+    "<tool_call>", "</tool_call>", "<arg_key>", "</arg_key>", "<arg_value>", "</arg_value>", "<think>",
+    "</think>", "<|observation|>", "<|user|>", "<|endoftext|>", "<|assistant|>", "<tool_", "</arg_",
+    "<|obs", "\n", " ", "  \n", "{", "}", '"', "probe", "s", "i", "get_current_time", "x y", "12",
+    "true", "null", "中", "<", ">", " " * 33,
+]) | st.text(max_size=4), max_size=30).map("".join)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@SETTINGS_PARSE
+@given(data=st.data(), declared=st.booleans(),
+       mode=st.sampled_from([None, "off", "auto", "started"]))
+def test_any_chunking_of_tag_soup_gives_the_one_shot_result(fmt: str, data: st.DataObject,
+                                                            declared: bool, mode: str | None) -> None:
+    """Invariants 1-3 and 5 on adversarial text made of the formats' tags (feed_checked asserts
+    the hold-back bound after every feed, tiling and the deltas at the end)."""
+    text = data.draw(_SOUP)
+    tools = STRATEGY_TOOLS if declared else None
+    options = {} if mode is None else {"reasoning": mode}
+    whole = comparable(streamparse.parse(text, fmt, tools, **options))
+    cuts = data.draw(cuts_for(text))
+    assert comparable(parse_chunks(split_with_empties(text, cuts), fmt, tools, **options)) == whole
+    per_char = [piece for char in text for piece in (char, "")]
+    assert comparable(parse_chunks(per_char, fmt, tools, **options)) == whole
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_rendered_calls_parse_back(fmt: str, data: st.DataObject) -> None:
+    """Invariant 6 for values that match their declared types (strings holding no structural
+    closing sequence), whole and streamed."""
+    render = RENDERERS[fmt][2]
+    calls = []
+    for _ in range(data.draw(st.integers(1, 3))):
+        arguments = data.draw(st.fixed_dictionaries({}, optional={
+            "city": st.text(max_size=12).filter(lambda s: "</" not in s and "<|" not in s),
+            "days": st.integers(-10**6, 10**6)}))
+        name = data.draw(st.sampled_from(["get_weather", "get_current_time"]))
+        calls.append({"name": name, "arguments": arguments if name == "get_weather" else {}})
+    text = render(to_calls(calls))
+    for result in (streamparse.parse(text, fmt, WEATHER),
+                   parse_chunks(split_with_empties(text, data.draw(cuts_for(text))), fmt, WEATHER)):
+        assert [(c.name, c.arguments) for c in result.tool_calls] == [
+            (c["name"], c["arguments"]) for c in calls]
+        assert result.errors == [] and result.content == ""
+
+
+def test_the_hold_back_is_what_may_begin_markup() -> None:
+    """Invariant 3: what is held is whitespace that may precede a call and what may begin
+    <tool_call> (or a special token), nothing else."""
+    parser = StreamParser("glm45", reasoning="off")
+    assert [e.text for e in parser.feed("Hi <tool_")] == ["Hi"]
+    assert parser.held_back == len(" <tool_") and parser.hold_back_problem() is None
+    assert [e.text for e in parser.feed("x> ok ")] == [" <tool_x> ok"]
+    assert parser.held_back == 1 and parser.hold_back_problem() is None  # the trailing space
+    assert [e.text for e in parser.feed("<|obs")] == [] and parser.held_back == 6
+    assert [e.text for e in parser.feed("cure")] == [" <|obscure"]

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from .glm import glm4
+from .glm import glm4, glm45, glm47
 from .qwen import hermes, qwen2, qwen_agent
 
 FORMATS: dict[str, ModuleType] = {
     "glm4": glm4,
+    "glm45": glm45,
+    "glm47": glm47,
     "hermes": hermes,
     "qwen2": qwen2,
     "qwen_agent": qwen_agent,

@@ -1,6 +1,41 @@
 """Formats ``glm45`` and ``glm47``: GLM-4.5, GLM-4.6, GLM-4.7 and later (XML arguments).
 
-The prompt renderer (``streamparse.prompts`` for these formats):
+    <think>Need weather for both cities.</think>
+    Let me check both.
+    <tool_call>get_weather
+    <arg_key>city</arg_key>
+    <arg_value>北京</arg_value>
+    </tool_call>
+    <tool_call>get_current_time</tool_call>
+
+GLM-4.5/4.6 put newlines between the parts, as above; GLM-4.7 writes the same with none. One
+grammar reads both layouts; the two formats differ only in their default reasoning mode (``glm45``
+"auto": the model writes ``<think>``; ``glm47`` "started": the prompt opened it), their prompt
+renderer and their docs. ``streamparse.families.glm.glm47`` re-exports the ``glm47`` parts.
+
+States and what moves between them (the engine's declaration, below):
+
+    text     --"<tool_call>"-->                      header
+    header   --NAME ends at "\\n", "<arg_key>" or "</tool_call>" (stripped)-->   call
+    header   --a name empty, holding whitespace, < > { } ", or too long-->      broken call
+    call     --the XML arguments (streamparse.xmlargs, GLM45 tags), to "</tool_call>"-->  text
+    call     --broken markup (no </arg_key>, text between arguments)-->        broken (error)
+    broken call --to "</tool_call>" (or a "<tool_call>", not consumed)-->      text (one error,
+                                                                               raw its text)
+    broken   --"</tool_call>"-->  text;  --"<tool_call>"-->  header;  the rest is framing
+    any      --"<|observation|>" "<|user|>" "<|endoftext|>" (text, or id)-->   ended (all text;
+                                                                               special tokens framing)
+
+A turn-ending token ends the turn as the end of the stream would (an open call completes after a
+closed argument, else it is truncated), then the rest is text: by its text (framing), or by its
+id when the detokenizer skipped it (``feed(delta, token_ids)``; ``special_token_ids=`` and
+``text_lag=`` as in ``glm4``: the delta's last id stands at the end of its text, any other at its
+start, plus the lag). Whitespace around calls is framing (contract v2, "Calls and the text around
+them"). Held back: what could still begin ``<tool_call>`` or a special token, a call header
+while its name is read (bounded), whitespace that may precede a call, and inside a call what the
+XML body holds (a suffix that could begin a structural closing tag, a value not typed string).
+
+The prompt renderer, in the second half of this file (``streamparse.prompts`` for these formats):
 
     GLM-4.5/4.6/4.7 prompts: byte for byte what the models' chat templates render (``glm45``:
     GLM-4.6's, ``glm47``: GLM-4.7-Flash's; copies in ``tests/data/templates_glm/``), rendered as
@@ -40,13 +75,300 @@ The prompt renderer (``streamparse.prompts`` for these formats):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ...engine import Body, Engine, NeedMore, NotHeader, Opened, State, Truncated, prefixes
+from ...schema_types import tool_types
 from ...tools import Tool
+from ...xmlargs import GLM45, XmlBody
 from .._render import Call, Message, PromptError, dump_json, materialize, tool_entries
-from .tokens import ASSISTANT, OBSERVATION, SYSTEM, TURN_TOKENS, USER
+from .tokens import (
+    ASSISTANT,
+    END_OF_TURN,
+    GLM4_9B_CHAT_SPECIAL_TOKEN_IDS,
+    OBSERVATION,
+    SPECIAL_TOKENS,
+    SYSTEM,
+    TURN_TOKENS,
+    USER,
+)
+
+# ---- the parser ---------------------------------------------------------------------------------
+
+OPEN, CLOSE, KEY_OPEN = "<tool_call>", "</tool_call>", "<arg_key>"
+_NAME_STOP = re.compile(r'[\s<>{}"]')  # what ends, or breaks, a name
+_SPACES = re.compile(r"[ \t\r]*")
+_TURN_END = re.compile("|".join(map(re.escape, END_OF_TURN)))
+_LONGEST_TURN_END = max(map(len, END_OF_TURN))
+_SPECIAL_PREFIX = "|".join(prefixes(token) for token in SPECIAL_TOKENS)
+_TURN_END_PREFIX = re.compile(f"(?:{'|'.join(prefixes(token) for token in END_OF_TURN)})\\Z")
+_BROKEN = "\x00broken"  # the held call name of a broken call (never shown: its error has None)
+# What may be held outside a call (invariant 3): whitespace that may precede a call, then what
+# may begin <tool_call> (or a header being read, or </tool_call> after a broken call), then what
+# may begin a special token.
+_HOLDABLE = re.compile(
+    rf"[ \t\r\n]*(?:{prefixes(OPEN)}|{prefixes(CLOSE)}|{re.escape(OPEN)}[^\n]*)?(?:{_SPECIAL_PREFIX})?"
+)
+
+
+def _name_end(parser: Any, buf: str, start: int, base: int, final: bool) -> tuple[str, int, str]:
+    """The name after the ``<tool_call>`` at ``buf[start]``: ``("name", at, name)``, the name ends
+    at ``buf[at]`` (a newline, ``<arg_key>`` or ``</tool_call>``); ``("broken", at, message)``;
+    ``("more", 0, "")``; or, with ``final``, ``("truncated", 0, name so far)``. The search resumes
+    where the last one stopped (``parser.header_seen``)."""
+    n = len(buf)
+    begin = start + len(OPEN)
+    at = max(begin, parser.header_seen - base)
+    while True:
+        stop = _NAME_STOP.search(buf, at)
+        if stop is None:
+            parser.header_seen = base + n
+            break
+        p = stop.start()
+        char = buf[p]
+        if char in " \t\r":  # leading or trailing spaces, or spaces inside the name
+            q = _SPACES.match(buf, p).end()  # type: ignore[union-attr]
+            if q == n:
+                parser.header_seen = base + p
+                break
+            if buf[q] not in "\n<" and buf[begin:p].strip(" \t\r"):
+                return "broken", begin, "broken call: the name holds whitespace"
+            at = q
+            continue
+        name = buf[begin:p].strip(" \t\r")
+        if char == "\n" or buf.startswith(KEY_OPEN, p) or buf.startswith(CLOSE, p):
+            if not name:
+                return "broken", begin, "broken call: no name after <tool_call>"
+            return "name", p, name
+        if char == "<" and not final and n - p < len(CLOSE) and (
+            KEY_OPEN.startswith(buf[p:]) or CLOSE.startswith(buf[p:])
+        ):
+            parser.header_seen = base + p
+            break
+        broken = buf[begin : p + 1].lstrip(" \t\r")
+        return "broken", begin, f"broken call: the name {broken!r} holds {char!r}"
+    if final:
+        return "truncated", 0, buf[begin:].strip(" \t\r")
+    if n - start > parser._limit:
+        return "broken", begin, f"broken call: no end of the name within {parser._limit} characters"
+    return "more", 0, ""
+
+
+def read_header(
+    parser: Any, buf: str, start: int, base: int, final: bool
+) -> Opened | NotHeader | NeedMore | Truncated:
+    """``<tool_call>NAME`` from ``buf[start]``: the call opens where the name ends; a broken name
+    opens a broken call, read to its ``</tool_call>``."""
+    kind, at, what = _name_end(parser, buf, start, base, final)
+    if kind == "name":
+        return Opened(what, at, XmlBody(GLM45, tool_types(parser.tools, what)), "text", at)
+    if kind == "broken":
+        return Opened("", at, BrokenCall(what), "text", at)
+    if kind == "truncated":
+        return Truncated(what)
+    return NeedMore()
+
+
+class BrokenCall(Body):
+    """A call whose name is broken: its text up to ``</tool_call>`` (framing), a ``<tool_call>``
+    (the next call; not consumed) or the end of the stream is one ``tool_call_error``, never
+    started, ``raw`` that text."""
+
+    _ENDS = re.compile(f"{re.escape(CLOSE)}|{re.escape(OPEN)}")
+    _PARTIAL = re.compile(f"(?:{prefixes(CLOSE)}|{prefixes(OPEN)})\\Z")
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.raw: list[str] = []
+
+    def scan(self, parser: Any, buf: str, i: int, base: int) -> int:
+        end = self._ENDS.search(buf, i)
+        if end is None:
+            partial = self._PARTIAL.search(buf, max(i, len(buf) - len(CLOSE)))
+            stop = partial.start() if partial is not None else len(buf)
+            self.raw.append(buf[i:stop])
+            return stop
+        self.raw.append(buf[i : end.start()])
+        over = end.end() if end.group() == CLOSE else end.start()
+        parser._end_broken("".join(self.raw), self.message, base + over)
+        return over
+
+    def finish(self, parser: Any, buf: str, base: int) -> None:
+        self.raw.append(buf)
+        parser._end_broken("".join(self.raw), self.message, base + len(buf))
+
+    def may_hold(self, held: str) -> bool:
+        return self._PARTIAL.match(held) is not None
+
+
+class Glm45Parser(Engine):
+    """The ``glm45`` format, declared: a call is ``<tool_call>NAME`` and XML arguments."""
+
+    format_name = "glm45"
+    default_reasoning = "auto"
+    framing = "v2"
+    initial = "text"
+    after_error = "broken"
+    states = {
+        "text": State(markers={"call": re.escape(OPEN)}, readers={"call": read_header},
+                      partial=prefixes(OPEN)),
+        # after a call that failed at broken markup: its markup up to </tool_call> is framing
+        "broken": State(markers={"close": re.escape(CLOSE), "call": re.escape(OPEN)},
+                        readers={"call": read_header}, goto={"close": "text"}, framing=True,
+                        partial=f"{prefixes(CLOSE)}|{prefixes(OPEN)}"),
+        # after a turn-ending token: all text, special tokens' text framing
+        "ended": State(markers={"special": "|".join(map(re.escape, SPECIAL_TOKENS))},
+                       goto={"special": "ended"}, partial=_SPECIAL_PREFIX),
+    }
+    call_opener = re.compile(r'<tool_call>[ \t\r]*[^\s<>{}"]')
+    call_opener_prefix = re.compile(f'{prefixes(OPEN)}|<tool_call>[ \\t\\r]*')
+    call_opener_anywhere = True
+    framing_tokens = re.compile(
+        "|".join(map(re.escape, SPECIAL_TOKENS)) + f"|[\\s\\S]*?(?:{re.escape(CLOSE)}|\\Z)"
+    )
+    _text_stop = re.compile(r"<|[ \t\r\n]\Z")
+
+    # The state of a stream, with the defaults it starts from (an instance stores what differs).
+    special_token_ids: Mapping[int, str] = GLM4_9B_CHAT_SPECIAL_TOKEN_IDS
+    _turn_ids: frozenset[int] = frozenset(
+        i for i, token in GLM4_9B_CHAT_SPECIAL_TOKEN_IDS.items() if token in END_OF_TURN
+    )
+    text_lag = 0
+    _turn_ended = False
+    _turn_seen = 0  # stream offset up to which the text was searched for a turn-ending token
+    _pending_at = -1  # stream offset where a turn-ending token known by its id stands
+
+    def __init__(
+        self,
+        *args: Any,
+        special_token_ids: Mapping[int, str] | None = None,
+        text_lag: int = 0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if special_token_ids is not None:
+            unknown = sorted(set(special_token_ids.values()) - set(SPECIAL_TOKENS))
+            if unknown:
+                raise ValueError(
+                    f"special_token_ids maps to {unknown}; the {self.format_name} parser acts on "
+                    f"{list(SPECIAL_TOKENS)}"
+                )
+            self.special_token_ids = dict(special_token_ids)
+            self._turn_ids = frozenset(
+                i for i, token in special_token_ids.items() if token in END_OF_TURN
+            )
+        if type(text_lag) is not int or text_lag < 0:
+            raise ValueError(f"text_lag must be a non-negative int (characters), not {text_lag!r}")
+        if text_lag:
+            self.text_lag = text_lag
+
+    # ---- the turn's end: a turn-ending token by its text or its id ------------------------
+
+    def _run(self, buf: str, base: int) -> int:
+        """The engine's driver, up to where the turn ends (then the rest is text)."""
+        if self._turn_ended:
+            return super()._run(buf, base)
+        n = len(buf)
+        search = max(0, self._turn_seen - base)
+        found = _TURN_END.search(buf, search)
+        stop, length = (found.start(), found.end() - found.start()) if found else (-1, 0)
+        pending = self._pending_at - base
+        if self._pending_at >= 0 and pending <= n and (stop < 0 or pending < stop):
+            stop, length = max(pending, 0), 0
+        if stop < 0:  # drive the engine, but not over what may begin a turn-ending token
+            partial = _TURN_END_PREFIX.search(buf, max(search, n - _LONGEST_TURN_END))
+            hold = partial.start() if partial is not None else n
+            self._turn_seen = base + hold
+            return super()._run(buf[:hold], base) if hold < n else super()._run(buf, base)
+        cut = super()._run(buf[:stop], base) if stop else 0
+        self._end_turn(buf[cut:stop], base + cut)
+        rest = stop + length  # the token's text is framing
+        return rest + super()._run(buf[rest:], base + rest) if rest < n else n
+
+    def _end_turn(self, held: str, base: int) -> None:
+        """The turn ends after ``held`` (what the engine held): as at the end of the stream."""
+        super()._finish(held, base)
+        self._body = None
+        self._header_at = -1
+        self._state = "ended"
+        self._after_call = True  # whitespace after the token goes with text, if any follows
+        self._line_start = False
+        self._turn_ended = True
+        self.__dict__.pop("_pending_at", None)
+
+    def _run_ids(self, buf: str, base: int, token_ids: Sequence[int], delta_at: int) -> int:
+        """A turn-ending token known by its id (its text skipped) stands at the end of the
+        delta's text if it is the delta's last id, else at its start; ``text_lag`` later."""
+        if not self._turn_ended and self._pending_at < 0 and not self._turn_ids.isdisjoint(token_ids):
+            last = len(token_ids) - 1
+            for position, token_id in enumerate(token_ids):
+                if token_id in self._turn_ids:
+                    place = self._fed_end(base + len(buf)) if position == last else base + delta_at
+                    self._pending_at = place + self.text_lag
+                    break
+        return self._run(buf, base)
+
+    def _fed_end(self, end: int) -> int:
+        """Where the text fed so far ends, in this parser's offsets (``end``, the end of its
+        buffer), counting what a reasoning layer in front still holds (a possible ``</think>``)."""
+        layer = self._layer
+        if layer is None:
+            return end
+        shift = layer.shifts[-1] if layer.shifts else 0  # stream offset - this parser's offset
+        return max(end, layer.fed - shift)
+
+    def _finish(self, buf: str, base: int) -> None:
+        if self._header_at >= 0 and not self._turn_ended:
+            start = self._header_at - base
+            kind, _, message = _name_end(self, buf, start, base, False)
+            if kind == "broken":  # a name broken only by what was held at the end: an error
+                self._header_at = -1
+                self._end_broken(buf[start + len(OPEN) :], message, base + len(buf))
+                return
+        super()._finish(buf, base)
+
+    def _fast_path(self) -> int:
+        return 0 if self._pending_at >= 0 else super()._fast_path()
+
+    # ---- broken calls and what may be held ----------------------------------------------
+
+    def _open_call(self, name: str, end: int, *, json_body: bool = True) -> None:
+        if isinstance(self._body, BrokenCall):  # never started: held until it ends
+            self._call_name = _BROKEN
+            return
+        super()._open_call(name, end, json_body=json_body)
+
+    def _end_broken(self, raw: str, message: str, end: int) -> None:
+        """A broken call ends at ``end``: one error, never started."""
+        self._call_name = ""
+        self._call_failed = False  # its markup is over: what follows is text
+        self._fail_unstarted(None, raw, message, end)
+
+    def _fail_unstarted(self, name: str | None, raw: str, message: str, end: int) -> None:
+        super()._fail_unstarted(name or None, raw, message, end)  # an empty name is no name
+
+    def _may_hold(self, held: str) -> bool:
+        return _HOLDABLE.fullmatch(held) is not None
+
+    def _may_hold_in_call(self, held: str) -> bool:
+        if super()._may_hold_in_call(held):
+            return True
+        partial = _TURN_END_PREFIX.search(held)  # the engine never saw it (see _run)
+        return partial is not None and (
+            partial.start() == 0 or super()._may_hold_in_call(held[: partial.start()])
+        )
+
+
+class Glm47Parser(Glm45Parser):
+    """The ``glm47`` format: ``glm45``'s grammar; the prompt opens ``<think>`` (thinking on), so
+    the output starts inside reasoning."""
+
+    format_name = "glm47"
+    default_reasoning = "started"
+
 
 # ---- the prompt renderer ----------------------------------------------------------------------
 
@@ -101,18 +423,23 @@ class Template:
         return "".join(parts)
 
     def assistant(self, message: Message, show_reasoning: bool, where: str) -> str:
-        """An assistant turn after ``<|assistant|>``: the think part, the content, the calls
-        (``where`` names the calls in errors)."""
+        """An assistant turn after ``<|assistant|>``: the think part, then :meth:`reply`."""
         reasoning, content = _split_reasoning(message)
         if show_reasoning and reasoning:  # whitespace-only reasoning still writes <think></think>
-            parts = [f"{self.sep}<think>{reasoning.strip()}</think>"]
+            think = f"{self.sep}<think>{reasoning.strip()}</think>"
         else:
-            parts = [self.no_reasoning]
-        if content.strip():
-            parts.append(self.sep + content.strip())
-        for j, call in enumerate(message.calls):
+            think = self.no_reasoning
+        reply = self.reply(content, message.calls, where)
+        return f"{think}{self.sep}{reply}" if reply else think
+
+    def reply(self, content: str, calls: Iterable[Call], where: str) -> str:
+        """What follows a turn's think part and its separator: the content (stripped), then the
+        calls (``where`` names them in errors)."""
+        parts = [content.strip()]
+        for j, call in enumerate(calls):
             parts.append(self.call(call, f"{where}[{j}]"))
-        return "".join(parts)
+        text = "".join(parts)
+        return text if parts[0] else text[len(self.sep):]  # the separator is the think part's
 
     def tool_result(self, result: str) -> str:
         sep = self.sep
@@ -228,12 +555,11 @@ def render_tools(tools: Iterable[Tool | dict[str, Any]] | None, variant: str | N
 
 
 def render_assistant_calls(calls: list[Call], content: str = "") -> str:
-    """What GLM-4.6 generates after ``<|assistant|>`` for a turn with these calls, as its template
-    renders that turn: ``\\n<think></think>``, ``\\n{content}`` (stripped) if any, then
-    ``\\n<tool_call>{name}\\n<arg_key>…</arg_key>\\n<arg_value>…</arg_value>\\n</tool_call>``
-    per call."""
-    message = Message(role="assistant", content=content, calls=tuple(calls))
-    return GLM45_TEMPLATE.assistant(message, True, "calls")  # the turn after the user
+    """What GLM-4.6 writes for a reply with these calls after its reasoning (its template's
+    rendering of the turn after ``<|assistant|>\n<think>…</think>\n``): the content (stripped)
+    if any, then ``\n<tool_call>{name}\n<arg_key>…</arg_key>\n<arg_value>…</arg_value>\n
+    </tool_call>`` per call (without the first newline when there is no content)."""
+    return GLM45_TEMPLATE.reply(content, calls, "calls")
 
 
 def render_tool_results(results: list[str]) -> str:
@@ -269,12 +595,10 @@ def glm47_render_tools(
 
 
 def glm47_render_assistant_calls(calls: list[Call], content: str = "") -> str:
-    """What GLM-4.7 generates after ``<|assistant|><think>`` for a turn with these calls, as its
-    template renders that turn (after ``<|assistant|>``): ``</think>``, the content (stripped),
-    then ``<tool_call>{name}<arg_key>…</arg_key><arg_value>…</arg_value></tool_call>`` per
-    call."""
-    message = Message(role="assistant", content=content, calls=tuple(calls))
-    return GLM47_TEMPLATE.assistant(message, True, "calls")  # the turn after the user
+    """What GLM-4.7 writes for a reply with these calls after its reasoning (its template's
+    rendering of the turn after ``<|assistant|><think>…</think>``): the content (stripped), then
+    ``<tool_call>{name}<arg_key>…</arg_key><arg_value>…</arg_value></tool_call>`` per call."""
+    return GLM47_TEMPLATE.reply(content, calls, "calls")
 
 
 def glm47_render_tool_results(results: list[str]) -> str:
@@ -297,3 +621,25 @@ def glm47_render_prompt(
     return GLM47_TEMPLATE.prompt(
         tools, messages, add_generation_prompt, variant, enable_thinking, clear_thinking
     )
+
+
+Parser = Glm45Parser
+"""This format's parser (the registry in :mod:`streamparse.families` reads it)."""
+
+__all__ = [
+    "GLM45_TEMPLATE",
+    "GLM47_TEMPLATE",
+    "SPECIAL_TOKENS",
+    "Glm45Parser",
+    "Glm47Parser",
+    "Parser",
+    "Template",
+    "glm47_render_assistant_calls",
+    "glm47_render_prompt",
+    "glm47_render_tool_results",
+    "glm47_render_tools",
+    "render_assistant_calls",
+    "render_prompt",
+    "render_tool_results",
+    "render_tools",
+]
