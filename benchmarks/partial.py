@@ -19,7 +19,7 @@ from typing import Any
 
 from . import payloads
 
-FORMATS = ("qwen2", "glm4", "hermes", "qwen_agent", "qwen3_coder", "glm45", "glm47")
+FORMATS = payloads.FORMATS
 
 
 def _best(function: Any, repeat: int) -> float:

@@ -49,9 +49,9 @@ TEXT_TOKEN_ID = 65
 """The token id given to every ordinary 4-character delta (parsers read ids only to spot
 special tokens)."""
 
-FORMATS = ("qwen2", "glm4", "hermes", "glm47", "qwen3_coder")
-"""qwen2/glm4: streamparse's formats. hermes (<tool_call>{json}</tool_call>), glm47
-(<arg_key>/<arg_value> XML) and qwen3_coder (<function=...><parameter=...> XML): vLLM's."""
+FORMATS = ("qwen2", "glm4", "hermes", "qwen_agent", "qwen3_coder", "glm45", "glm47")
+"""Every format a workload can be written in: streamparse's, and the ones vLLM's own parsers
+(hermes, glm45, glm47, qwen3_coder) read too."""
 
 FORMAT_SPECIALS = {
     "qwen2": (),
@@ -60,6 +60,9 @@ FORMAT_SPECIALS = {
     "glm47": ("<tool_call>", "</tool_call>", "<arg_key>", "</arg_key>", "<arg_value>",
               "</arg_value>"),
     "qwen3_coder": ("<tool_call>", "</tool_call>"),
+    "qwen_agent": (),
+    "glm45": ("<tool_call>", "</tool_call>", "<arg_key>", "</arg_key>", "<arg_value>",
+              "</arg_value>"),
 }
 
 _UNIT = 'line with "quotes", a \\ backslash, braces {} and 中文\n'
@@ -136,13 +139,18 @@ def render(workload: Workload, fmt: str) -> str:
             f'<tool_call>\n{{"name": "{TOOL_NAME}", "arguments": {_json(args)}}}\n</tool_call>'
             for args in calls
         )
-    if fmt == "glm47":
+    if fmt == "glm47" or fmt == "glm45":  # GLM-4.7 writes no newlines between the parts
+        sep = "" if fmt == "glm47" else "\n"
         return text + "".join(
-            f"<tool_call>{TOOL_NAME}"
-            + "".join(f"<arg_key>{k}</arg_key><arg_value>{v}</arg_value>" for k, v in args.items())
+            f"<tool_call>{TOOL_NAME}{sep}"
+            + "".join(f"<arg_key>{k}</arg_key>{sep}<arg_value>{v}</arg_value>{sep}"
+                      for k, v in args.items())
             + "</tool_call>"
             for args in calls
         )
+    if fmt == "qwen_agent":
+        calls_text = "".join(f"✿FUNCTION✿: {TOOL_NAME}\n✿ARGS✿: {_json(args)}\n" for args in calls)
+        return (text + "\n" if text and calls else text) + calls_text
     if fmt == "qwen3_coder":
         return text + "".join(
             f"<tool_call>\n<function={TOOL_NAME}>\n"

@@ -106,8 +106,10 @@ def measure_row(
 
 
 def run_scaling(args: argparse.Namespace) -> list[Row]:
+    import streamparse
+
     rows: list[Row] = []
-    for fmt in ("qwen2", "glm4"):
+    for fmt in [f for f in payloads.FORMATS if f in streamparse.formats()]:
         make = runners.streamparse_runner(fmt)
         for shape in ("string", "keys", "plain"):
             measure_row(rows, "ours", f"streamparse {fmt}", shape, fmt, make, args.sizes, args)
