@@ -290,7 +290,7 @@ class Glm45Parser(Engine):
 
     def _end_turn(self, held: str, base: int) -> None:
         """The turn ends after ``held`` (what the engine held): as at the end of the stream."""
-        super()._finish(held, base)
+        self._finish(held, base)
         self._body = None
         self._header_at = -1
         self._state = "ended"
