@@ -36,9 +36,10 @@ The grammar, with the tags of :class:`XmlTags` (qwen3_coder's / glm45's):
               (after at most 32 whitespace characters) by one of call_followers or the end of the
               stream (the call ends there), and, with reopen_listed_key (qwen3_coder), by a
               key_open at a line start whose key the schema lists and has not been given yet.
-    end       '}' ('{}' without members) and tool_call_end. The stream ending after a closed
-              value (between members) completes the call; ending anywhere else is a truncated
-              call (tool_call_error). A call whose markup is complete resumes at the format's
+    end       '}' ('{}' without members) and tool_call_end. With complete_at_end (glm45), the
+              stream ending after a closed value (between members) completes the call; ending
+              anywhere else (qwen3_coder: anywhere before call_close) is a truncated call
+              (tool_call_error). A call whose markup is complete resumes at the format's
               ``then`` state even when it is an error (an undeclared tool, over max_calls); one
               that failed inside its markup at the engine's ``after_error`` state.
 
@@ -83,6 +84,9 @@ class XmlTags:
     stops: tuple[str, ...] = ()
     strip_newlines: bool = False
     reopen_listed_key: bool = False
+    complete_at_end: bool = True
+    """Whether the stream ending after a closed value completes the call (glm45: the contract
+    says so) or leaves it truncated (qwen3_coder: its call ends only at ``</function>``)."""
 
 
 QWEN3_CODER = XmlTags(
@@ -95,6 +99,7 @@ QWEN3_CODER = XmlTags(
     call_followers=("</tool_call>", "<tool_call>"),
     strip_newlines=True,
     reopen_listed_key=True,
+    complete_at_end=False,
 )
 """``<parameter=KEY>\\nVALUE\\n</parameter>`` ... ``</function>``."""
 
@@ -159,7 +164,7 @@ class XmlBody(Body):
         if self.closed:
             return
         end = base + len(buf)
-        if self.state == _BETWEEN and self.members and i == len(buf):
+        if self.state == _BETWEEN and self.members and i == len(buf) and self.tags.complete_at_end:
             self._complete(parser, end, end)
             return
         if self.state == _VALUE:

@@ -14,11 +14,11 @@ from typing import Any
 
 import jinja2.ext
 import pytest
-import strategies_qwen3_coder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+import strategies_qwen3_coder
 import streamparse
 from helpers import check_case, feed_checked, split_at
 from streamparse import families

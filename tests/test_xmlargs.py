@@ -205,9 +205,13 @@ def test_a_closing_tag_followed_by_what_may_follow_is_structural(gap: str) -> No
     assert arguments(f"<parameter=a>\n1\n</parameter>{gap}<parameter=b>\n2\n</parameter>{gap}{END}") == {"a": "1", "b": "2"}
 
 
-def test_a_closing_tag_at_the_end_of_the_stream_is_structural_and_completes_the_call() -> None:
-    assert arguments("<parameter=a>\nx\n</parameter>\n\n") == {"a": "x"}
-    assert arguments("<parameter=a>\nx\n</parameter>") == {"a": "x"}
+def test_a_closing_tag_at_the_end_of_the_stream_is_structural() -> None:
+    """The value closes; qwen3_coder's call ends only at </function> (truncated), glm45's is
+    complete (complete_at_end)."""
+    for text in ("<parameter=a>\nx\n</parameter>\n\n", "<parameter=a>\nx\n</parameter>"):
+        result = check(text)
+        assert [(e.raw, e.message) for e in result.errors] == [('{"a": "x"', "stream ended before </function> (truncated call)")]
+    assert arguments("<arg_key>a</arg_key><arg_value>x</arg_value>\n", GLM45) == {"a": "x"}
 
 
 # ---- missing closing tags (F9, F10) -----------------------------------------------------------

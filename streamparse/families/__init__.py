@@ -13,7 +13,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from .glm import glm4, glm45, glm47
-from .qwen import hermes, qwen2, qwen_agent
+from .qwen import hermes, qwen2, qwen3_coder, qwen_agent
 
 FORMATS: dict[str, ModuleType] = {
     "glm4": glm4,
@@ -21,6 +21,7 @@ FORMATS: dict[str, ModuleType] = {
     "glm47": glm47,
     "hermes": hermes,
     "qwen2": qwen2,
+    "qwen3_coder": qwen3_coder,
     "qwen_agent": qwen_agent,
 }
 
