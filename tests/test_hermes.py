@@ -19,11 +19,11 @@ from typing import Any
 
 import jinja2.ext
 import pytest
-import strategies_hermes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+import strategies_hermes
 import streamparse
 from helpers import check_case, comparable, feed_checked, parse_chunks
 from strategies import cuts_for, raw_arguments, split_with_empties
@@ -544,3 +544,24 @@ def test_the_public_prompt_api_reaches_the_renderer() -> None:
     assert render_tool_results("hermes", ["x"]) == hermes.render_tool_results(["x"])
     with pytest.raises(PromptError, match="no option 'lang'"):
         render_prompt("hermes", tools, messages, lang="zh")
+
+
+_SOUP = st.lists(st.sampled_from([
+    "<tool_call>", "</tool_call>", "<tool_call>\n{", "{", "}", "[", "]", '"name"', '"arguments"',
+    '"parameters"', ":", ", ", '"get_weather"', '"f"', '"x</tool_call>"', '"a\\"b"', "\\", '"', "1",
+    "NaN", "\n", " ", "\n\n", "<think>", "</think>", "<", "<tool", "text", "中文", '{"a": 1}',
+    '{"name": "get_weather", "arguments": ', '{"arguments": {}, "name": "f"}',
+]), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), text=_SOUP, mode=st.sampled_from(["auto", "started", "off"]),
+       tools=st.sampled_from([None, [{"name": "get_weather"}]]), max_calls=st.sampled_from([None, 1]))
+def test_any_chunking_of_hermes_markup_soup_gives_the_one_shot_result(data: st.DataObject, text: str, mode: str,
+                                                                     tools: Any, max_calls: int | None) -> None:
+    options = {"reasoning": mode, "max_calls": max_calls}
+    one_shot = comparable(streamparse.parse(text, "hermes", tools, **options))
+    per_character = [piece for char in text for piece in (char, "")]
+    assert comparable(parse_chunks(per_character, "hermes", tools, **options)) == one_shot
+    cuts = data.draw(cuts_for(text))
+    assert comparable(parse_chunks(split_with_empties(text, cuts), "hermes", tools, **options)) == one_shot

@@ -228,7 +228,7 @@ class Wrapper(Body):
             if self.phase == "arguments" or not parser._call_name:
                 return i
         if self.phase == "tail" or self.phase == "members":
-            return self._tail(parser, buf, i)
+            return self._tail(parser, buf, i, base)
         return self._held(parser, buf, i, base)
 
     def _head(self, parser: Any, buf: str, i: int, base: int) -> int:
@@ -279,18 +279,18 @@ class Wrapper(Body):
         parser._call_name = _HELD
         return end
 
-    def _tail(self, parser: Any, buf: str, i: int) -> int:
+    def _tail(self, parser: Any, buf: str, i: int, base: int) -> int:
         """After the arguments: ``, further members`` and the wrapper's ``}`` are framing;
         anything else ends the wrapper where it starts (whitespace before it included)."""
         pos = i
         if self.phase == "tail":
             pos = _skip(buf, i)
             if pos == len(buf):
-                return i if pos - i <= parser._limit else self._done(parser, i)
+                return i if pos - i <= parser._limit else self._done(parser, i, base)
             if buf[pos] == "}":
-                return self._done(parser, pos + 1)
+                return self._done(parser, pos + 1, base)
             if buf[pos] != ",":
-                return self._done(parser, i)
+                return self._done(parser, i, base)
             self.phase = "members"
             self.scanner = JsonScanner()
             self.scanner.closers.append("}")
@@ -298,11 +298,14 @@ class Wrapper(Body):
         assert self.scanner is not None
         end, cut = _scan_to_tag(self.scanner, buf, pos)
         if end >= 0 or cut < len(buf):  # the wrapper's "}", or a tag with the "}" missing
-            return self._done(parser, cut)
+            return self._done(parser, cut, base)
         return cut
 
-    def _done(self, parser: Any, at: int) -> int:
+    def _done(self, parser: Any, at: int, base: int) -> int:
+        """The wrapper's rest ends at ``buf[at]``: it is framing, covered by an empty text event."""
         parser._call_name = ""
+        if base + at > parser._emitted:
+            parser._text("", base + at, force=True)
         return at
 
     def _held(self, parser: Any, buf: str, i: int, base: int) -> int:
@@ -399,10 +402,12 @@ class HermesParser(Engine):
     call_opener = re.compile(f"{re.escape(OPEN)}{_WS}\\{{")
     call_opener_prefix = re.compile(f"{prefixes(OPEN)}|{re.escape(OPEN)}{_WS}")
     call_opener_anywhere = True
-    # What a text event's span may cover besides its text and whitespace: the rest of a wrapper
-    # after its arguments (", members" and "}"), and a call's markup up to its "</tool_call>".
+    # What a text event's span may cover besides its text and whitespace: a closing tag, and at
+    # the span's start a broken call's markup, up to its "</tool_call>" or, if that never comes,
+    # to the span's end (no call opener inside it). (The rest of a wrapper after its arguments
+    # has an empty text event of its own.)
     framing_tokens = re.compile(
-        f"\\}}|,[\\s\\S]*?\\}}|(?:(?!{re.escape(OPEN)})[\\s\\S])*?{re.escape(CLOSE)}"
+        f"\\A(?:(?!{call_opener.pattern})[\\s\\S])*?(?:{re.escape(CLOSE)}|\\Z)|{re.escape(CLOSE)}"
     )
     _text_stop = re.compile("<|[ \t\r\n]\\Z")  # what could begin a marker, or precede a call
 
