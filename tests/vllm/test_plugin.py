@@ -12,23 +12,33 @@ from types import SimpleNamespace
 import pytest
 from vllm_harness import case_by_name, chunkings
 
+import streamparse
 import streamparse_vllm
 
 PLUGIN_FILE = Path(__file__).parents[2] / "integrations" / "vllm" / "streamparse_tool_parser.py"
-NAMES = ("streamparse-qwen2", "streamparse-glm4")
+NAMES = tuple(streamparse_vllm.plugin_name(name) for name in streamparse.formats())
 
 
 @pytest.fixture
 def clean_registry(monkeypatch):
     """vLLM's registries without the streamparse parsers, restored afterwards."""
     import vllm.plugins
+    from vllm.reasoning import ReasoningParserManager
     from vllm.tool_parsers import ToolParserManager
 
     monkeypatch.setattr(ToolParserManager, "tool_parsers", dict(ToolParserManager.tool_parsers))
     monkeypatch.setattr(ToolParserManager, "lazy_parsers", dict(ToolParserManager.lazy_parsers))
+    monkeypatch.setattr(
+        ReasoningParserManager, "reasoning_parsers", dict(ReasoningParserManager.reasoning_parsers)
+    )
+    monkeypatch.setattr(
+        ReasoningParserManager, "lazy_parsers", dict(ReasoningParserManager.lazy_parsers)
+    )
     for name in NAMES:
         ToolParserManager.tool_parsers.pop(name, None)
         ToolParserManager.lazy_parsers.pop(name, None)
+        ReasoningParserManager.reasoning_parsers.pop(name, None)
+        ReasoningParserManager.lazy_parsers.pop(name, None)
     monkeypatch.setattr(vllm.plugins, "plugins_loaded", False)
     monkeypatch.delenv("VLLM_PLUGINS", raising=False)
     return ToolParserManager
@@ -43,41 +53,53 @@ def test_entry_point_is_declared():
 
 def test_vllm_general_plugins_register_the_parsers(clean_registry):
     from vllm.plugins import load_general_plugins
+    from vllm.reasoning import ReasoningParserManager
 
+    from streamparse_vllm.reasoning_parser import StreamparseReasoningParser
     from streamparse_vllm.tool_parser import (
         Glm4StreamparseToolParser,
         Qwen2StreamparseToolParser,
+        StreamparseToolParser,
     )
 
     assert not set(NAMES) & set(clean_registry.list_registered())
+    assert not set(NAMES) & set(ReasoningParserManager.list_registered())
     load_general_plugins()  # what every vLLM process does at start-up
     assert set(NAMES) <= set(clean_registry.list_registered())
+    assert set(NAMES) <= set(ReasoningParserManager.list_registered())
     assert clean_registry.get_tool_parser("streamparse-qwen2") is Qwen2StreamparseToolParser
     assert clean_registry.get_tool_parser("streamparse-glm4") is Glm4StreamparseToolParser
+    for fmt, name in zip(streamparse.formats(), NAMES, strict=True):
+        tool = clean_registry.get_tool_parser(name)
+        reasoning = ReasoningParserManager.get_reasoning_parser(name)
+        assert issubclass(tool, StreamparseToolParser) and tool.format == fmt
+        assert issubclass(reasoning, StreamparseReasoningParser) and reasoning.format == fmt
     streamparse_vllm.register()  # plugins may be loaded again: harmless
     assert clean_registry.get_tool_parser("streamparse-glm4") is Glm4StreamparseToolParser
 
 
 def test_tool_parser_plugin_file(clean_registry):
     from vllm.entrypoints.common.cli_args import init_parser_plugin, validate_api_server_args
+    from vllm.reasoning import ReasoningParserManager
     from vllm.tool_parsers import ToolParser
 
     args = argparse.Namespace(
         tool_parser_plugin=str(PLUGIN_FILE),
-        reasoning_parser_plugin="",
+        reasoning_parser_plugin=str(PLUGIN_FILE),
         enable_auto_tool_choice=True,
         tool_call_parser="streamparse-glm4",
-        structured_outputs_config=SimpleNamespace(reasoning_parser=None),
+        structured_outputs_config=SimpleNamespace(reasoning_parser="streamparse-glm47"),
     )
     with pytest.raises(KeyError):
         validate_api_server_args(args)  # not known before the plugin file is imported
     try:
         init_parser_plugin(args)  # what `vllm serve --tool-parser-plugin FILE` does
         validate_api_server_args(args)
-        for name in NAMES:
+        for fmt, name in zip(streamparse.formats(), NAMES, strict=True):
             cls = clean_registry.get_tool_parser(name)
             assert issubclass(cls, ToolParser)
-            assert cls.format == name.split("-")[1]
+            assert cls.format == fmt
+            assert ReasoningParserManager.get_reasoning_parser(name).format == fmt
     finally:
         sys.modules.pop("streamparse_tool_parser", None)
 
@@ -257,3 +279,66 @@ def test_glm4_separator_after_a_sentence_under_stop_strings(registered, tokenize
             assert names == []
         else:
             assert (names, content) == (["get_current_weather"], "Let me check that.")
+
+
+def test_delta_models_built_without_validation_serialise_as_validated(registered):
+    """The tool parser builds vLLM's DeltaMessage / DeltaToolCall / DeltaFunctionCall without
+    re-validating; each shape it builds equals, dumps and serialises (exclude_unset, as vLLM's
+    SSE chunks are written) exactly as the validated construction does, and stays mutable the
+    way vLLM mutates it."""
+    from vllm.entrypoints.generate.base.protocol import (
+        DeltaFunctionCall,
+        DeltaMessage,
+        DeltaToolCall,
+    )
+    from vllm.entrypoints.openai.chat_completion.protocol import (
+        ChatCompletionResponseStreamChoice,
+        ChatCompletionStreamResponse,
+    )
+
+    from streamparse_vllm.tool_parser import new_function, new_message, new_tool_call
+
+    def entries(build_call, build_function):
+        return [
+            build_call(index=0, id="call_1", type="function",
+                       function=build_function(name="get_weather", arguments='{"c')),
+            build_call(index=1, function=build_function(arguments='ity": "北京"}')),
+        ]
+
+    shapes = [
+        {"content": "Hello"},
+        {"reasoning": "hm"},
+        {"content": ""},
+        {"reasoning": "hm", "content": "x"},
+        {"tool_calls": True},
+        {"content": " ", "tool_calls": True},
+        {"reasoning": "r", "content": "c", "tool_calls": True},
+    ]
+    for shape in shapes:
+        fast_values = dict(shape)
+        slow_values = dict(shape)
+        if shape.get("tool_calls"):
+            fast_values["tool_calls"] = entries(new_tool_call, new_function)
+            slow_values["tool_calls"] = entries(DeltaToolCall, DeltaFunctionCall)
+        fast, slow = new_message(**fast_values), DeltaMessage(**slow_values)
+        assert type(fast) is DeltaMessage
+        assert fast == slow
+        assert fast.model_fields_set == slow.model_fields_set
+        assert fast.model_dump() == slow.model_dump()
+        for options in ({}, {"exclude_unset": True}, {"exclude_none": True}):
+            assert fast.model_dump_json(**options) == slow.model_dump_json(**options)
+        chunks = [
+            ChatCompletionStreamResponse(
+                id="c", created=0, model="m",
+                choices=[ChatCompletionResponseStreamChoice(index=0, delta=delta)],
+            ).model_dump_json(exclude_unset=True)
+            for delta in (fast, slow)
+        ]
+        assert chunks[0] == chunks[1]
+        for message in (fast, slow):  # what vLLM's DelegatingParser does to a message
+            message.content = None
+            message.reasoning = (message.reasoning or "") + "!"
+        assert fast.model_dump_json(exclude_unset=True) == slow.model_dump_json(exclude_unset=True)
+    # fresh default lists: a message without tool calls never shares one
+    first, second = new_message(content="a"), new_message(content="b")
+    assert first.tool_calls == [] and first.tool_calls is not second.tool_calls

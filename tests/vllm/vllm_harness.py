@@ -25,7 +25,12 @@ DATA = Path(__file__).parent / "data"
 MODEL_NAME = "streamparse/tiny-test-model"
 CHAT_TEMPLATE = (
     "[gMASK]<sop>{% for m in messages %}<|{{ m.role }}|>\n{{ m.content }}{% endfor %}<|assistant|>"
+    "{% if enable_thinking is defined %}{% if enable_thinking %}<think>\n"
+    "{% else %}\n<think></think>\n{% endif %}{% endif %}"
 )
+"""The prompt ends as a thinking model's does: ``chat_template_kwargs={"enable_thinking": True}``
+pre-opens ``<think>`` (mode "started"), ``False`` closes an empty one ("off"), unset leaves the
+generation prompt alone ("auto")."""
 GLM4_SPECIAL = {
     "<|endoftext|>": 151329,
     "<|user|>": 151336,
@@ -86,6 +91,7 @@ def request_outputs(
     kind: str,
     finish_reasons: dict[int, str | None],
     request_id: str = "req-0",
+    prompt_token_ids: list[int] | None = None,
 ) -> list[Any]:
     """``RequestOutput``s as ``AsyncLLM.generate()`` yields them for ``choices`` (index ->
     deltas) in output kind ``kind``: choices interleaved, one ``CompletionOutput`` per choice
@@ -96,7 +102,7 @@ def request_outputs(
         return RequestOutput(
             request_id=request_id,
             prompt="p",
-            prompt_token_ids=[1, 2, 3],
+            prompt_token_ids=prompt_token_ids or [1, 2, 3],
             prompt_logprobs=None,
             outputs=outputs,
             finished=finished,
@@ -241,15 +247,21 @@ class ScriptedEngine:
         self.script: dict[int, list[tuple[str, list[int]]]] = {}
         self.finish_reasons: dict[int, str] = {}
         self.sampling_params: list[Any] = []
+        self.prompts: list[list[int] | None] = []  # the rendered prompts' token ids, per request
 
     async def generate(self, prompt: Any, sampling_params: Any, request_id: str, **_: Any):
         self.sampling_params.append(sampling_params)
         kind = sampling_params.output_kind.name.lower()  # DELTA when streaming, else FINAL_ONLY
-        for output in request_outputs(self.script, kind, self.finish_reasons, request_id):
+        prompt_ids = prompt.get("prompt_token_ids") if isinstance(prompt, dict) else None
+        self.prompts.append(prompt_ids)
+        outputs = request_outputs(self.script, kind, self.finish_reasons, request_id, prompt_ids)
+        for output in outputs:
             yield output
 
 
-def serving_chat(engine: ScriptedEngine, tool_parser: str | None):
+def serving_chat(
+    engine: ScriptedEngine, tool_parser: str | None, reasoning_parser: str | None = None
+):
     from vllm.entrypoints.openai.chat_completion.serving import OpenAIServingChat
     from vllm.entrypoints.openai.models.serving import BaseModelPath, OpenAIServingModels
     from vllm.renderers.online_renderer import OnlineRenderer
@@ -258,9 +270,10 @@ def serving_chat(engine: ScriptedEngine, tool_parser: str | None):
     models = OpenAIServingModels(
         engine_client=mock, base_model_paths=[BaseModelPath(name=MODEL_NAME, model_path=MODEL_NAME)]
     )
-    options = dict(
+    options: dict[str, Any] = dict(
         enable_auto_tools=tool_parser is not None,
         tool_parser=tool_parser,
+        reasoning_parser=reasoning_parser or "",
     )
     renderer = OnlineRenderer(
         mock.model_config,
@@ -309,10 +322,12 @@ def reassemble(chunks: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
         assert "error" not in chunk, chunk
         for choice in chunk["choices"]:
             state = choices.setdefault(
-                choice["index"], {"content": "", "tool_calls": [], "finish_reason": None}
+                choice["index"],
+                {"content": "", "reasoning": "", "tool_calls": [], "finish_reason": None},
             )
             delta = choice.get("delta", {})
             state["content"] += delta.get("content") or ""
+            state["reasoning"] += delta.get("reasoning") or ""
             seen = set()
             for entry in delta.get("tool_calls") or []:
                 index = entry["index"]

@@ -1,42 +1,51 @@
 """vLLM ``ToolParser`` plugins, one per format of the registry: ``streamparse-qwen2``,
-``streamparse-glm4``, ...
+``streamparse-glm4``, ``streamparse-hermes``, ...
 
 A thin layer over the sans-I/O core: streamparse events become OpenAI-shaped ``DeltaMessage``s.
+Nothing here is per format: what a format needs (its special tokens, whether it takes
+``text_lag``, its default reasoning mode) is read from the format's module and parser class.
 
-How vLLM 0.33 drives a tool parser (``vllm/parser/abstract_parser.py``): one instance per request
-and choice, built with ``request.tools`` (and once without tools at start-up);
-``extract_tool_calls_streaming`` once per engine output; at the end of the stream
-``finalize_generation`` appends ``get_remaining_unstreamed_args()`` (computed from
-``prev_tool_call_arr`` / ``streamed_args_for_tool``) to the last tool-call entry, and then, for
-parsers with ``engine_based_streaming = True`` only, ``finish_streaming()`` flushes what the
-parser still holds.
+How vLLM 0.33 drives a tool parser (``vllm/parser/abstract_parser.py``): a ``DelegatingParser``
+per request and choice holds the tool parser (built with ``request.tools``) and, with
+``--reasoning-parser``, a reasoning parser built just before it; ``extract_tool_calls_streaming``
+once per engine output; at the end ``finalize_generation`` appends
+``get_remaining_unstreamed_args()`` to the last tool-call entry and, for parsers with
+``engine_based_streaming = True``, ``finish_streaming()`` flushes what the parser still holds.
 
 Decisions (see docs/vllm.md):
 
-- ``engine_based_streaming = True``. vLLM then passes ``current_text = delta_text`` instead of
-  rebuilding ``previous_text + delta_text`` (and the token id list) per delta, which costs O(total)
-  per delta; and only engine-based parsers get ``finish_streaming()``, without which held-back
-  text (a partial ``Action:`` line, a GLM-4 first line) would be lost at the end of the stream.
-  Either way only ``delta_text`` and ``delta_token_ids`` are fed: ``current_text`` is never read.
+- ``engine_based_streaming = True``: vLLM passes ``current_text = delta_text`` instead of
+  rebuilding ``previous_text + delta_text`` per delta (O(total) each), and only engine-based
+  parsers get ``finish_streaming()``. Only ``delta_text`` and ``delta_token_ids`` are read.
+- ``supports_required_and_named = False``: vLLM then hands ``tool_choice="required"`` and named
+  tool choices to this parser (no JSON schema forced on the model). The request's options map to
+  the contract's: ``"none"`` -> ``calls=False``, ``"required"`` -> ``require_call=True``, a named
+  function -> only that tool declared, ``parallel_tool_calls=false`` -> ``max_calls=1``, stop
+  strings -> ``text_lag`` (for formats that take it).
+- Reasoning: with ``--reasoning-parser streamparse-...`` (:mod:`streamparse_vllm.reasoning_parser`)
+  the reasoning parser reads the rendered prompt's end and hands the whole stream to this parser,
+  which parses it once (reasoning, content and calls) in the mode the prompt needs. Without a
+  streamparse reasoning parser the mode is ``"off"``: vLLM's rule is that with no reasoning parser
+  reasoning markup is content, and with another one the text reaching here is past the reasoning.
 - Deltas: a call's first entry carries ``id``, ``type`` and ``name`` (and the argument characters
-  that arrived with it); later entries carry ``arguments`` only. Within one message there is at
-  most one entry per index.
-- ``prev_tool_call_arr[i]`` is ``{"name", "arguments"}`` with ``arguments`` the raw JSON text, and
-  ``streamed_args_for_tool[i]`` the same string; both are filled in when the call ends (not per
-  delta: growing a string per delta is quadratic), so they are always equal and vLLM's
+  that arrived with it); later entries ``arguments`` only; at most one entry per index per
+  message. The models are built without validation (every value comes from the parser already
+  typed; tests pin that they serialise as validated ones do).
+- ``prev_tool_call_arr[i]`` is ``{"name", "arguments"}`` with the raw JSON text, and
+  ``streamed_args_for_tool[i]`` the same string, both filled in when the call ends, so vLLM's
   ``get_remaining_unstreamed_args()`` returns ``""``: every character is streamed exactly once.
-- A call to an undeclared tool (``tool_call_error`` without a start) was never shown and stays
-  hidden (logged as a warning), as in ``streamparse.openai_chunks``: its raw arguments are not
-  prose for the user. A started call that then fails (bad JSON, truncated) has already been
-  streamed; it stays a tool call with the raw arguments, in streaming and non-streaming alike.
+- A call to an undeclared tool was never shown and stays hidden (logged as a warning). A started
+  call that then fails has already been streamed; it stays a tool call with the raw arguments.
+  ``tool_choice="required"`` without a call is logged as a failed call too.
 - ``extract_tool_calls`` (non-streaming) runs the same code on the whole text, so it agrees with
   the streamed result by construction.
-- ``tool_choice="none"``: the text passes through as content, unparsed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from vllm.entrypoints.generate.base.protocol import (
@@ -52,6 +61,7 @@ from vllm.tool_parsers import ToolParser
 
 from streamparse import StreamParser
 from streamparse.families import FORMATS
+from streamparse.tools import tool_set
 
 from . import parser_class_name
 
@@ -60,12 +70,87 @@ logger = init_logger(__name__)
 GLM4_SPECIAL_TOKENS = FORMATS["glm4"].SPECIAL_TOKENS
 """Kept for one release; each format module's ``SPECIAL_TOKENS`` is the source."""
 
+# ---- vLLM's delta models, built without re-validation ------------------------------------------
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _model_builder(cls: Any) -> Any:
+    """A function ``build(**values)`` that makes a ``cls`` instance as ``cls(**values)`` would
+    when the values already have the field types: the same field values (defaults for the
+    others, a fresh one from each default factory), the same ``model_fields_set`` (so
+    ``exclude_unset`` serialises the same), the same extra and private state. It skips pydantic's
+    validation, which for vLLM's three delta models costs more than the parsing itself."""
+    defaults: dict[str, Any] = {}
+    factories: dict[str, Any] = {}
+    for name, field in cls.model_fields.items():
+        if field.default_factory is not None:
+            factories[name] = field.default_factory
+        else:
+            defaults[name] = field.default
+    allows_extra = cls.model_config.get("extra") == "allow"
+    has_private = bool(cls.__private_attributes__)
+    if has_private:  # none of vLLM's delta models has any; keep the general case honest
+        raise TypeError(f"{cls.__name__} has private attributes: build it validated")
+
+    def build(**values: Any) -> Any:
+        data = dict(defaults)
+        for name, factory in factories.items():
+            if name not in values:
+                data[name] = factory()
+        data.update(values)
+        obj = _new(cls)
+        _set(obj, "__dict__", data)
+        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_extra__", {} if allows_extra else None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
+
+    return build
+
+
+new_message: Callable[..., DeltaMessage] = _model_builder(DeltaMessage)
+new_tool_call: Callable[..., DeltaToolCall] = _model_builder(DeltaToolCall)
+new_function: Callable[..., DeltaFunctionCall] = _model_builder(DeltaFunctionCall)
+
+
+def _arguments_entry(index: int, arguments: str) -> DeltaToolCall:
+    return new_tool_call(index=index, function=new_function(arguments=arguments))
+
+
+def _first_entry(index: int, call_id: str, name: str, arguments: str) -> DeltaToolCall:
+    return new_tool_call(
+        index=index, id=call_id, type="function",
+        function=new_function(name=name, arguments=arguments),
+    )
+
+
+# ---- what a request asks for -------------------------------------------------------------------
+
+
+class _ToolsEntry:
+    __slots__ = ("source", "dicts")
+
+    def __init__(self, source: Any, dicts: list[dict[str, Any]] | None) -> None:
+        self.source = source
+        self.dicts = dicts
+
+
+_tools_cache: list[_ToolsEntry] = []
+_TOOLS_CACHE_SIZE = 8
+
 
 def _tool_dicts(tools: Sequence[Any] | None) -> list[dict[str, Any]] | None:
     """Request tools (``ChatCompletionToolsParam`` or Responses ``FunctionTool``) as bare
-    streamparse tool dicts; ``None`` when the request declares none (any name is accepted)."""
+    streamparse tool dicts, validated (``ToolDefinitionError`` names a bad one); ``None`` when the
+    request declares none (any name is accepted). vLLM builds three parsers per request from the
+    same ``request.tools`` list: the result is kept for the last few lists, by identity."""
     if not tools:
         return None
+    for entry in _tools_cache:
+        if entry.source is tools:
+            return entry.dicts
     result: list[dict[str, Any]] = []
     seen: set[str] = set()
     for tool in tools:
@@ -74,13 +159,17 @@ def _tool_dicts(tools: Sequence[Any] | None) -> list[dict[str, Any]] | None:
         if not name or name in seen:
             continue
         seen.add(name)
-        entry: dict[str, Any] = {"name": name}
+        item: dict[str, Any] = {"name": name}
         if getattr(function, "description", None):
-            entry["description"] = function.description
+            item["description"] = function.description
         if isinstance(getattr(function, "parameters", None), dict):
-            entry["parameters"] = function.parameters
-        result.append(entry)
-    return result or None
+            item["parameters"] = function.parameters
+        result.append(item)
+    dicts = result or None
+    tool_set(dicts)  # raises ToolDefinitionError on a bad definition; caches the normalised set
+    _tools_cache.insert(0, _ToolsEntry(tools, dicts))
+    del _tools_cache[_TOOLS_CACHE_SIZE:]
+    return dicts
 
 
 _special_ids_cache: dict[int, tuple[Any, dict[int, str]]] = {}
@@ -91,7 +180,8 @@ def special_token_ids(tokenizer: Any, tokens: Sequence[str]) -> dict[int, str]:
     tokenizer: vLLM builds a parser per request."""
     if tokenizer is None or not tokens:
         return {}
-    cached = _special_ids_cache.get(id(tokenizer))
+    key = hash((id(tokenizer), tuple(tokens)))
+    cached = _special_ids_cache.get(key)
     if cached is not None and cached[0] is tokenizer:
         return cached[1]
     ids: dict[int, str] = {}
@@ -103,7 +193,7 @@ def special_token_ids(tokenizer: Any, tokens: Sequence[str]) -> dict[int, str]:
             continue
         if isinstance(token_id, int) and back == token:
             ids[token_id] = token
-    _special_ids_cache[id(tokenizer)] = (tokenizer, ids)
+    _special_ids_cache[key] = (tokenizer, ids)
     return ids
 
 
@@ -118,20 +208,91 @@ def text_lag(request: Any) -> int:
     return max((len(s) for s in stops), default=1) - 1 if stops else 0
 
 
+def named_tool(tool_choice: Any) -> str | None:
+    """The function a named ``tool_choice`` forces (Chat Completions'
+    ``{"type": "function", "function": {"name"}}`` or the Responses API's ``{"name"}``), else
+    ``None``."""
+    if tool_choice is None or isinstance(tool_choice, str):
+        return None
+    function = getattr(tool_choice, "function", None)
+    name = getattr(function, "name", None) if function is not None else None
+    if name is None:
+        name = getattr(tool_choice, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def stream_options(
+    tools: list[dict[str, Any]] | None, request: Any, takes_text_lag: bool
+) -> tuple[list[dict[str, Any]] | None, dict[str, Any]]:
+    """The tools to declare and the contract options for one request (see the module docstring):
+    ``tool_choice`` ``"none"`` -> ``calls=False``, ``"required"`` -> ``require_call=True``, a
+    named function -> only that tool, ``"auto"`` or unset -> the defaults;
+    ``parallel_tool_calls=False`` -> ``max_calls=1``; stop strings -> ``text_lag``."""
+    options: dict[str, Any] = {}
+    if request is None:
+        return tools, options
+    choice = getattr(request, "tool_choice", None)
+    if choice == "none":
+        options["calls"] = False
+    elif choice == "required":
+        options["require_call"] = True
+    else:
+        name = named_tool(choice)
+        if name is not None:
+            tools = [tool for tool in tools or () if tool["name"] == name] or [{"name": name}]
+    if getattr(request, "parallel_tool_calls", None) is False:
+        options["max_calls"] = 1
+    if takes_text_lag:
+        lag = text_lag(request)
+        if lag:
+            options["text_lag"] = lag
+    return tools, options
+
+
+# ---- the link to a streamparse reasoning parser ------------------------------------------------
+
+_pending = threading.local()
+"""vLLM's ``Parser.__init__`` builds the reasoning parser and then, at once, the tool parser of
+one request; a streamparse reasoning parser leaves itself here and the tool parser takes it."""
+
+
+def offer_reasoner(reasoner: Any) -> None:
+    _pending.reasoner = reasoner
+
+
+def _take_reasoner(tokenizer: Any) -> Any:
+    reasoner = getattr(_pending, "reasoner", None)
+    _pending.reasoner = None
+    if reasoner is None or reasoner.model_tokenizer is not tokenizer or reasoner.tool_parser:
+        return None
+    return reasoner
+
+
+# ---- one stream ---------------------------------------------------------------------------------
+
+
 class _Stream:
     """One stream's parser plus the bookkeeping that turns its events into ``DeltaMessage``s."""
 
-    def __init__(self, owner: StreamparseToolParser, request: Any = None) -> None:
-        self.owner = owner
-        options = dict(owner.parser_options)
-        if "special_token_ids" in options and request is not None:
-            options["text_lag"] = text_lag(request)  # where a skipped token's id stands
-        self.parser = StreamParser(owner.format, owner.sp_tools, **options)
-        self.use_ids = bool(owner.special_ids)
+    __slots__ = ("owner", "parser", "special_ids", "calls", "streamed")
+
+    def __init__(self, owner: StreamparseToolParser, request: Any = None, record: bool = True) -> None:
+        self.owner = owner if record else None
+        # vLLM's bookkeeping (see the module docstring), or lists of our own
+        self.calls = owner.prev_tool_call_arr if record else []
+        self.streamed = owner.streamed_args_for_tool if record else []
+        tools, options = stream_options(owner.sp_tools, request, owner.takes_text_lag)
+        options.update(owner.parser_options)
+        options["reasoning"] = owner.reasoning_mode()
+        self.parser = StreamParser(owner.format, tools, **options)
+        self.special_ids = frozenset(owner.special_ids)
 
     def feed(self, delta: str, token_ids: Sequence[int] | None) -> DeltaMessage | None:
-        ids = list(token_ids) if self.use_ids and token_ids else None
-        return self.message(self.parser.feed(delta, ids))
+        # Ids matter only where one is a special token's; without them the core takes its
+        # fast paths.
+        if token_ids and self.special_ids and not self.special_ids.isdisjoint(token_ids):
+            return self.message(self.parser.feed(delta, token_ids))
+        return self.message(self.parser.feed(delta))
 
     def close(self) -> DeltaMessage | None:
         if self.parser.closed:
@@ -141,8 +302,21 @@ class _Stream:
     def message(self, events: list[Any]) -> DeltaMessage | None:
         if not events:
             return None
+        if len(events) == 1:  # most deltas: one event, no bookkeeping
+            event = events[0]
+            kind = event.type
+            if kind == "tool_call_delta":
+                return new_message(
+                    tool_calls=[_arguments_entry(event.index, event.arguments_delta)]
+                )
+            if kind == "text":
+                return new_message(content=event.text) if event.text else None
+            if kind == "reasoning":
+                return new_message(reasoning=event.text) if event.text else None
         owner = self.owner
+        calls, streamed = self.calls, self.streamed
         content: list[str] = []
+        reasoning: list[str] = []
         entries: dict[int, list[Any]] = {}  # index -> [id, name, argument parts]
         for event in events:
             kind = event.type
@@ -154,42 +328,70 @@ class _Stream:
             elif kind == "text":
                 if event.text:
                     content.append(event.text)
+            elif kind == "reasoning":
+                if event.text:
+                    reasoning.append(event.text)
             elif kind == "tool_call_start":
                 entries[event.index] = [event.id, event.name, []]
-                owner.prev_tool_call_arr.append({"name": event.name, "arguments": ""})
-                owner.streamed_args_for_tool.append("")
-                owner.current_tool_id = event.index
-                owner.current_tool_name_sent = True
+                calls.append({"name": event.name, "arguments": ""})
+                streamed.append("")
+                if owner is not None:
+                    owner.current_tool_id = event.index
+                    owner.current_tool_name_sent = True
             elif kind == "tool_call_end":
-                owner.prev_tool_call_arr[event.index]["arguments"] = event.raw_arguments
-                owner.streamed_args_for_tool[event.index] = event.raw_arguments
+                calls[event.index]["arguments"] = event.raw_arguments
+                streamed[event.index] = event.raw_arguments
             elif kind == "tool_call_error":
                 if event.index is not None:
-                    owner.prev_tool_call_arr[event.index]["arguments"] = event.raw
-                    owner.streamed_args_for_tool[event.index] = event.raw
+                    calls[event.index]["arguments"] = event.raw
+                    streamed[event.index] = event.raw
                     logger.warning(
                         "streamparse: tool call %d failed: %s", event.index, event.message
                     )
+                elif self.parser.require_call and event.name is None and not event.raw:
+                    logger.warning(
+                        "streamparse: tool_choice='required' but the model made no tool call: %s",
+                        event.message,
+                    )
                 else:
                     logger.warning("streamparse: call not shown: %s", event.message)
-        calls = []
-        for index, (call_id, name, parts) in entries.items():
-            if call_id is None:
-                calls.append(
-                    DeltaToolCall(index=index, function=DeltaFunctionCall(arguments="".join(parts)))
-                )
-            else:
-                calls.append(
-                    DeltaToolCall(
-                        index=index,
-                        id=call_id,
-                        type="function",
-                        function=DeltaFunctionCall(name=name, arguments="".join(parts)),
-                    )
-                )
+        fields: dict[str, Any] = {}
+        if reasoning:
+            fields["reasoning"] = "".join(reasoning)
         if content:
-            return DeltaMessage(content="".join(content), tool_calls=calls)
-        return DeltaMessage(tool_calls=calls) if calls else None
+            fields["content"] = "".join(content)
+        if entries:
+            fields["tool_calls"] = [
+                _arguments_entry(index, "".join(parts))
+                if call_id is None
+                else _first_entry(index, call_id, name, "".join(parts))
+                for index, (call_id, name, parts) in entries.items()
+            ]
+        return new_message(**fields) if fields else None
+
+
+def _join_messages(messages: Sequence[DeltaMessage | None]) -> tuple[str, str, list[ToolCall]]:
+    """Reasoning, content and whole tool calls out of a stream's messages."""
+    content: list[str] = []
+    reasoning: list[str] = []
+    calls: dict[int, list[Any]] = {}
+    for message in messages:
+        if message is None:
+            continue
+        if message.content:
+            content.append(message.content)
+        if message.reasoning:
+            reasoning.append(message.reasoning)
+        for entry in message.tool_calls:
+            assert entry.function is not None  # _Stream's deltas always carry one
+            if entry.id is not None:
+                calls[entry.index] = [entry.id, entry.function.name, []]
+            calls[entry.index][2].append(entry.function.arguments or "")
+    tool_calls = [
+        ToolCall(id=call_id, function=FunctionCall(name=name, arguments="".join(parts)))
+        for call_id, name, parts in calls.values()
+    ]
+    return "".join(reasoning), "".join(content), tool_calls
 
 
 class StreamparseToolParser(ToolParser):
@@ -200,8 +402,16 @@ class StreamparseToolParser(ToolParser):
     """Special tokens the format reads; their ids are looked up in the tokenizer and passed to the
     core, which recognises them by id when their text was skipped."""
     keep_special_tokens: ClassVar[bool] = False
-    """Whether tool requests need ``skip_special_tokens=False``."""
+    """Whether tool requests need ``skip_special_tokens=False`` (formats that read special
+    tokens: their text placed exactly beats an id placed by ``text_lag``)."""
+    takes_text_lag: ClassVar[bool] = False
+    """Whether the format's parser takes ``text_lag`` (where a skipped token's id stands)."""
+    default_reasoning: ClassVar[str] = "off"
+    """The format's reasoning mode for a prompt the reasoning parser could not read."""
     engine_based_streaming = True
+    supports_required_and_named = False
+    skip_reasoning_parsing = False
+    """vLLM sets this to True when no reasoning parser is configured."""
 
     def __init__(self, tokenizer: Any, tools: list[Any] | None = None) -> None:
         super().__init__(tokenizer, tools)
@@ -211,10 +421,18 @@ class StreamparseToolParser(ToolParser):
         if self.special_tokens and tokenizer is not None:
             # This tokenizer's ids, even none: another tokenizer's ids would misread tokens.
             self.parser_options["special_token_ids"] = self.special_ids
+        self.reasoner = _take_reasoner(tokenizer)
+        if self.reasoner is not None:
+            self.reasoner.tool_parser = self
         self._stream: _Stream | None = None
-        StreamParser(
-            self.format, self.sp_tools, **self.parser_options
-        ).close()  # fail here on bad tool definitions
+        self._parsed: tuple[str, ExtractedToolCallInformation] | None = None
+
+    def reasoning_mode(self) -> str:
+        """The reasoning mode of this request's stream: what the paired streamparse reasoning
+        parser read off the rendered prompt, else ``"off"`` (see the module docstring)."""
+        if self.reasoner is not None:
+            return self.reasoner.mode or self.default_reasoning
+        return "off"
 
     def adjust_request(self, request: Any) -> Any:
         # Runs on a throwaway instance: it may change the request, but keeps no state.
@@ -225,8 +443,8 @@ class StreamparseToolParser(ToolParser):
             and request.tool_choice != "none"
             and hasattr(request, "skip_special_tokens")
         ):
-            # GLM-4 separates calls with <|assistant|>; keep its text (vLLM then puts a space
-            # next to it, which the glm4 format allows for).
+            # GLM separates calls and ends turns with special tokens; keep their text (vLLM
+            # then puts a space next to them, which the formats allow for).
             request.skip_special_tokens = False
         return request
 
@@ -240,11 +458,10 @@ class StreamparseToolParser(ToolParser):
         delta_token_ids: Sequence[int],
         request: Any,
     ) -> DeltaMessage | None:
-        if getattr(request, "tool_choice", None) == "none":
-            return DeltaMessage(content=delta_text) if delta_text else None
-        if self._stream is None:
-            self._stream = _Stream(self, request)
-        return self._stream.feed(delta_text, delta_token_ids)
+        stream = self._stream
+        if stream is None:
+            stream = self._stream = _Stream(self, request)
+        return stream.feed(delta_text, delta_token_ids)
 
     def finish_streaming(self) -> DeltaMessage | None:
         """End of the stream (vLLM calls this for engine-based parsers): flush held-back text,
@@ -253,38 +470,35 @@ class StreamparseToolParser(ToolParser):
             return None
         return self._stream.close()
 
+    def parse_whole(self, model_output: str, request: Any) -> tuple[str, str, list[ToolCall]]:
+        """Reasoning, content and calls of a whole response, by the streaming code (its
+        bookkeeping kept apart from this parser's)."""
+        stream = _Stream(self, request, record=False)
+        return _join_messages([stream.feed(model_output, None), stream.close()])
+
+    def parse_for_reasoner(self, model_output: str, request: Any) -> tuple[str, str]:
+        """The paired reasoning parser's non-streaming pass: one parse of the whole response,
+        whose calls :meth:`extract_tool_calls` then returns for the content given here."""
+        reasoning, content, calls = self.parse_whole(model_output, request)
+        info = ExtractedToolCallInformation(
+            tools_called=bool(calls), tool_calls=calls, content=content or None
+        )
+        self._parsed = (content, info)
+        return reasoning, content
+
     def extract_tool_calls(self, model_output: str, request: Any) -> ExtractedToolCallInformation:
-        if getattr(request, "tool_choice", None) == "none":
-            return ExtractedToolCallInformation(
-                tools_called=False, tool_calls=[], content=model_output
-            )
-        stream = _Stream(type(self)(self.model_tokenizer, self._request_tools(request)))
-        messages = [stream.feed(model_output, None), stream.close()]
-        content: list[str] = []
-        calls: dict[int, list[Any]] = {}
-        for message in messages:
-            if message is None:
-                continue
-            if message.content:
-                content.append(message.content)
-            for entry in message.tool_calls:
-                assert entry.function is not None  # _Stream's deltas always carry one
-                if entry.id is not None:
-                    calls[entry.index] = [entry.id, entry.function.name, []]
-                calls[entry.index][2].append(entry.function.arguments or "")
-        tool_calls = [
-            ToolCall(id=call_id, function=FunctionCall(name=name, arguments="".join(parts)))
-            for call_id, name, parts in calls.values()
-        ]
+        parsed, self._parsed = self._parsed, None
+        if parsed is not None and parsed[0] == model_output:
+            return parsed[1]
+        _, content, calls = self.parse_whole(model_output, request)
         return ExtractedToolCallInformation(
-            tools_called=bool(tool_calls),
-            tool_calls=tool_calls,
-            content="".join(content) or None,
+            tools_called=bool(calls), tool_calls=calls, content=content or None
         )
 
-    def _request_tools(self, request: Any) -> list[Any] | None:
-        tools = getattr(request, "tools", None)
-        return tools if tools is not None else self.tools or None
+
+def _takes(cls: type[StreamParser], option: str) -> bool:
+    """Whether the format's parser takes the keyword ``option``."""
+    return option in inspect.signature(cls.__init__).parameters
 
 
 def _make_parser_classes() -> dict[str, type[StreamparseToolParser]]:
@@ -303,6 +517,8 @@ def _make_parser_classes() -> dict[str, type[StreamparseToolParser]]:
                 "format": name,
                 "special_tokens": special_tokens,
                 "keep_special_tokens": bool(special_tokens),
+                "takes_text_lag": _takes(module.Parser, "text_lag"),
+                "default_reasoning": module.Parser.default_reasoning,
             },
         )
         classes[cls.__name__] = cls
