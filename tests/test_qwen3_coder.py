@@ -153,6 +153,31 @@ def test_f15_a_long_string_value_streams_during_the_value() -> None:
     assert released >= len(json.dumps(value)) - 10
 
 
+def test_f23_a_long_value_is_never_re_scanned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cost of a delta does not grow with the value: the body is handed only what it held
+    (bounded) plus the new delta, never the value so far (the timing is a benchmark row)."""
+    from streamparse.xmlargs import XmlBody
+
+    handed: list[int] = []
+    scan = XmlBody.scan
+
+    def recording(self: XmlBody, parser: Any, buf: str, i: int, base: int) -> int:
+        handed.append(len(buf) - i)
+        return scan(self, parser, buf, i, base)
+
+    monkeypatch.setattr(XmlBody, "scan", recording)
+    parser = streamparse.StreamParser(FMT, tools=[EDIT])
+    parser.feed("<tool_call>\n<function=edit>\n<parameter=new>\n")
+    line = "x = '</parameter>' if a < b else \"</function>\"\n"
+    for _ in range(3000):  # 150 kB, fed in 7-character deltas
+        for i in range(0, len(line), 7):
+            parser.feed(line[i:i + 7])
+    assert max(handed) <= 7 + 64 + len("path")
+    events = parser.feed("\n</parameter>\n</function>") + parser.close()
+    end = [e for e in events if e.type == "tool_call_end"]
+    assert len(end) == 1 and end[0].arguments["new"] == line * 3000
+
+
 # ---- typing end to end (F16-F19; the rules in test_schema_types.py) ---------------------------
 
 
