@@ -201,7 +201,7 @@ class Engine(StreamParser):
                 self._state = state.otherwise
                 return match.end()  # framing: covered by the next event's span
             assert state.may_begin is not None
-            if state.may_begin(buf[i:]) and n - i <= self._limit:
+            if n - i <= self._limit and state.may_begin(buf[i:]):
                 return i
             self._state = state.otherwise
             return i
