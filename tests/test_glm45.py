@@ -17,14 +17,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies_glm45 import TOOLS as STRATEGY_TOOLS
-from strategies_glm45 import responses as glm45_responses
-from strategies_glm47 import responses as glm47_responses
 from test_prompts_glm4_template import _environment
 
 import streamparse
 from helpers import check_case, comparable, counter_ids, feed_checked, parse_chunks
 from strategies import cuts_for, split_with_empties
+from strategies_glm45 import TOOLS as STRATEGY_TOOLS
+from strategies_glm45 import responses as glm45_responses
+from strategies_glm47 import responses as glm47_responses
 from streamparse import ParseResult, StreamParser
 from streamparse.demo import token_like_deltas
 from streamparse.families._render import PromptError, to_calls, to_messages
@@ -467,3 +467,34 @@ def test_the_hold_back_is_what_may_begin_markup() -> None:
     assert parser.held_back == 1 and parser.hold_back_problem() is None  # the trailing space
     assert [e.text for e in parser.feed("<|obs")] == [] and parser.held_back == 6
     assert [e.text for e in parser.feed("cure")] == [" <|obscure"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@SETTINGS_PARSE
+@given(data=st.data(), lag=st.integers(0, 5), declared=st.booleans())
+def test_tag_soup_with_token_ids_keeps_the_invariants(fmt: str, data: st.DataObject, lag: int,
+                                                      declared: bool) -> None:
+    """Tag soup as token-like deltas, some special tokens only as ids (alone or merged into the
+    delta before), any text_lag: tiling, framing, bounded hold-back and argument deltas hold
+    (feed_checked). With a lag, nothing follows a skipped turn-ending token (a stop token), as
+    in a real stream: text after it would stand where the lag puts the token."""
+    pieces = data.draw(st.lists(st.sampled_from([*IDS, "<tool_call>", "</tool_call>", "<arg_key>",
+                                                 "</arg_key>", "<arg_value>", "</arg_value>", "<think>",
+                                                 "</think>", "\n", " ", "probe", "s", "x y", "12", "中"])
+                                | st.text(max_size=3), max_size=25))
+    deltas: list[str] = []
+    ids: list[list[int]] = []
+    for piece in pieces:
+        if piece in IDS and data.draw(st.booleans()):
+            if deltas and data.draw(st.booleans()):
+                ids[-1] = [*ids[-1], IDS[piece]]
+            else:
+                deltas.append("")
+                ids.append([IDS[piece]])
+            if piece != "<|assistant|>" and lag:
+                break
+        else:
+            for token in token_like_deltas(piece) or [piece]:
+                deltas.append(token)
+                ids.append([1])
+    feed_checked(deltas, fmt, STRATEGY_TOOLS if declared else None, ids=ids, text_lag=lag)

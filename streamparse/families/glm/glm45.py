@@ -226,8 +226,10 @@ class Glm45Parser(Engine):
     call_opener = re.compile(r'<tool_call>[ \t\r]*[^\s<>{}"]')
     call_opener_prefix = re.compile(f'{prefixes(OPEN)}|<tool_call>[ \\t\\r]*')
     call_opener_anywhere = True
+    # (for the tests: special tokens, and a broken call's markup, to </tool_call>, a turn's end or the end)
     framing_tokens = re.compile(
-        "|".join(map(re.escape, SPECIAL_TOKENS)) + f"|[\\s\\S]*?(?:{re.escape(CLOSE)}|\\Z)"
+        "|".join(map(re.escape, SPECIAL_TOKENS))
+        + f"|[\\s\\S]*?(?:{re.escape(CLOSE)}|{_TURN_END.pattern}|\\Z)"
     )
     _text_stop = re.compile(r"<|[ \t\r\n]\Z")
 
