@@ -99,7 +99,7 @@ from .tokens import (
 # ---- the parser ---------------------------------------------------------------------------------
 
 OPEN, CLOSE, KEY_OPEN = "<tool_call>", "</tool_call>", "<arg_key>"
-_NAME_STOP = re.compile(r'[\s<>{}"]')  # what ends, or breaks, a name
+_NAME_STOP = re.compile(r'[ \t\r\n<>{}"]')  # what ends, or breaks, a name ("whitespace" is ASCII)
 _SPACES = re.compile(r"[ \t\r]*")
 _TURN_END = re.compile("|".join(map(re.escape, END_OF_TURN)))
 _LONGEST_TURN_END = max(map(len, END_OF_TURN))
@@ -223,7 +223,7 @@ class Glm45Parser(Engine):
         "ended": State(markers={"special": "|".join(map(re.escape, SPECIAL_TOKENS))},
                        goto={"special": "ended"}, partial=_SPECIAL_PREFIX),
     }
-    call_opener = re.compile(r'<tool_call>[ \t\r]*[^\s<>{}"]')
+    call_opener = re.compile(r'<tool_call>[ \t\r]*[^ \t\r\n<>{}"]')
     call_opener_prefix = re.compile(f'{prefixes(OPEN)}|<tool_call>[ \\t\\r]*')
     call_opener_anywhere = True
     # (for the tests: special tokens, and a broken call's markup, to </tool_call>, a turn's end or the end)
