@@ -72,6 +72,24 @@ DEMOS = [
         '{"name": "get_current_weather", "arguments": {"location": "北京", "format": "celsius"}}\n'
         "</tool_call>"
     )),
+    ("qwen3_coder", "Qwen3.5, inside the reasoning its prompt opened (reasoning='started'), then XML calls typed by the schema", (
+        "The user wants Boston's GPA report and the weather.\n</think>\n\n"
+        "<tool_call>\n<function=calculate_gpa>\n<parameter=grades>\n[\"A\", \"B+\"]\n</parameter>\n"
+        "<parameter=hours>\n[3, 4]\n</parameter>\n</function>\n</tool_call>\n"
+        "<tool_call>\n<function=get_current_weather>\n<parameter=location>\n  Boston, MA\n"
+        "</parameter>\n<parameter=format>\ncelsius\n</parameter>\n</function>\n</tool_call>"
+    )),
+    ("glm45", "GLM-4.6, reasoning, text, then a call with <arg_key>/<arg_value>", (
+        "<think>Weather for Beijing, in Celsius.</think>\nLet me check.\n"
+        "<tool_call>get_current_weather\n<arg_key>location</arg_key>\n<arg_value>北京</arg_value>\n"
+        "<arg_key>format</arg_key>\n<arg_value>celsius</arg_value>\n</tool_call>"
+    )),
+    ("glm47", "GLM-4.7, inside the reasoning its prompt opened (its default), two calls with no newlines", (
+        "Two cities.</think><tool_call>get_current_weather<arg_key>location</arg_key>"
+        "<arg_value>Paris</arg_value><arg_key>format</arg_key><arg_value>celsius</arg_value>"
+        "</tool_call><tool_call>get_current_weather<arg_key>location</arg_key>"
+        "<arg_value>东京</arg_value><arg_key>format</arg_key><arg_value>celsius</arg_value></tool_call>"
+    )),
     ("qwen_agent", "Qwen-Agent's function-calling prompt: two calls, then text", (
         "I'll look up both cities.\n"
         "✿FUNCTION✿: get_current_weather\n"
@@ -93,8 +111,9 @@ def token_like_deltas(text: str) -> list[str]:
     return TOKEN_LIKE.findall(text)
 
 
-def _events_for(fmt: str, text: str) -> Iterator[Event | None]:
-    parser = StreamParser(fmt, tools=DEMO_TOOLS)
+def _events_for(fmt: str, text: str, title: str = "") -> Iterator[Event | None]:
+    started = "reasoning='started'" in title  # the prompt opened <think> (Qwen3.5)
+    parser = StreamParser(fmt, tools=DEMO_TOOLS, reasoning="started" if started else None)
     for delta in token_like_deltas(text):
         yield from parser.feed(delta)
         yield None  # a delta boundary, for pacing
@@ -115,7 +134,7 @@ def run_demo(out: TextIO = sys.stdout, delay: float = 0.0, color: bool = False) 
         out.write(paint("1", f"== {fmt}: {title} ({len(deltas)} deltas) ==") + "\n")
         at_line_start = True
         thinking = False  # inside a run of reasoning events
-        for event in _events_for(fmt, text):
+        for event in _events_for(fmt, text, title):
             if event is None:
                 out.flush()
                 if delay:

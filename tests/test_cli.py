@@ -325,10 +325,17 @@ def test_prompt_option_a_format_does_not_take_is_one_line(tmp_path, capsys, flag
     assert code == 1 and out == "" and f"qwen2 prompts have no option {name!r}" in one_line(err)
 
 
-# The prompt options contract v2 gives each format (its template's switches).
-PROMPT_OPTIONS = {"hermes": ("enable_thinking", False), "qwen3_coder": ("enable_thinking", False),
-                  "glm45": ("enable_thinking", False), "glm47": ("enable_thinking", False),
-                  "qwen_agent": ("lang", "zh")}
+# The prompt options contract v2 gives each format (its template's switches): the options, the
+# command-line flags for them, and what they are compared against (the template's default).
+THINKING_OFF = ({"enable_thinking": False}, ["--no-enable-thinking"], {})
+PROMPT_OPTIONS = {
+    "hermes": THINKING_OFF,
+    "qwen3_coder": ({"variant": "qwen3.5", "enable_thinking": False},
+                    ["--variant", "qwen3.5", "--no-enable-thinking"], {"variant": "qwen3.5"}),
+    "glm45": THINKING_OFF,
+    "glm47": THINKING_OFF,
+    "qwen_agent": ({"lang": "zh"}, ["--lang", "zh"], {}),
+}
 
 
 @pytest.mark.parametrize("fmt", [f for f in PROMPT_OPTIONS if f in streamparse.prompts.prompt_formats()])
@@ -338,11 +345,10 @@ def test_prompt_passes_the_thinking_switch_and_language_to_formats_that_take_the
     tools = _write(tmp_path / "tools.json", json.dumps(SEED_TOOLS).encode())
     conversation = [{"role": "user", "content": "Weather in Boston?"}]
     messages = _write(tmp_path / "messages.json", json.dumps(conversation).encode())
-    option, value = PROMPT_OPTIONS[fmt]
-    expected = render_prompt(fmt, SEED_TOOLS, conversation, **{option: value})
-    assert expected != render_prompt(fmt, SEED_TOOLS, conversation)  # the option changes it
-    flag = ["--lang", "zh"] if option == "lang" else ["--no-enable-thinking"]
-    code, captured = run_cli(["prompt", "--format", fmt, "--tools", tools, "--messages", messages, *flag], capsys)
+    options, flags, default = PROMPT_OPTIONS[fmt]
+    expected = render_prompt(fmt, SEED_TOOLS, conversation, **options)
+    assert expected != render_prompt(fmt, SEED_TOOLS, conversation, **default)  # the option changes it
+    code, captured = run_cli(["prompt", "--format", fmt, "--tools", tools, "--messages", messages, *flags], capsys)
     assert (code, captured.out) == (0, expected)
 
 

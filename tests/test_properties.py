@@ -32,6 +32,7 @@ SETTINGS = settings(
 )
 RESPONSES = response_strategies()
 FORMATS = streamparse.formats()
+ENDS_AFTER_A_CLOSED_ARGUMENT = {"glm45", "glm47"}
 
 
 def _expected(result: streamparse.ParseResult) -> dict:

@@ -37,7 +37,7 @@ TOOLS = [{"name": "weather", "parameters": SCHEMA}, {"name": "old", "parameters"
 @pytest.mark.parametrize(("name", "arguments", "message"), [
     ("weather", {"location": "Boston", "unit": "celsius", "hours": [1, 2]}, ""),
     ("weather", {"unit": "celsius"}, '$: "location" is a required property'),
-    ("weather", {"location": 7}, 'location: 7 is not of type "string"'),
+    ("weather", {"location": "x", "hours": "none"}, 'hours: "none" is not of type "array"'),
     ("weather", {"location": "x", "unit": "kelvin"}, 'unit: "kelvin" is not one of "celsius" or "fahrenheit"'),
     ("weather", {"location": "x", "hours": [1, "two"]}, 'hours[1]: "two" is not of type "integer"'),
     ("weather", {"location": "x", "filter": {"tags": ["a", 3]}}, 'filter.tags[1]: 3 is not of type "string"'),
