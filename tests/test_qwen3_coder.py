@@ -21,18 +21,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 import strategies_qwen3_coder
 import streamparse
 from helpers import check_case, feed_checked, split_at
-from streamparse import families
 from streamparse.families._render import PromptError, to_calls, to_messages
 from streamparse.families.qwen import qwen3_coder
 
 FMT = "qwen3_coder"
 
 
-@pytest.fixture(autouse=True)
-def registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The format is in the registry (until its line is there, the tests put it there)."""
-    if FMT not in families.FORMATS:
-        monkeypatch.setitem(families.FORMATS, FMT, qwen3_coder)
+def test_registered() -> None:
+    assert streamparse.StreamParser(FMT).format_name == FMT and FMT in streamparse.formats()
 
 
 def summary(text: str, tools: Any = None, **options: Any) -> tuple[str, str, list[Any], list[Any]]:
