@@ -353,6 +353,7 @@ class Wrapper(Body):
             failure = f"arguments nested deeper than {MAX_DEPTH} levels"
         if failure:
             return self._fail(parser, failure, end, whole=True)
+        self.markup_complete = True  # whatever the call gives (an undeclared tool...)
         parser._start_call(name, self.at + start)
         parser._call_piece(raw, self.at + stop)
         parser._close_call(end, parsed=arguments)
@@ -371,9 +372,15 @@ class Wrapper(Body):
         return _TAG_PREFIX.fullmatch(held) is not None
 
 
-# What may be held outside a call (invariant 3): whitespace, then what could begin a tag, or
-# "<tool_call>" and the whitespace after it.
-_HOLDABLE = re.compile(f"{_WS}(?:{prefixes(OPEN)}|{prefixes(CLOSE)}|{re.escape(OPEN)}{_WS})?")
+# What each state may hold outside a call (invariant 3): in text, whitespace (a call may follow),
+# then what could begin "<tool_call>", or "<tool_call>" and the whitespace after it (is a "{"
+# next?); after a call, whitespace and what could begin its closing tag; after a broken call,
+# what could begin either tag, or "<tool_call>" and whitespace.
+_HOLDABLE = {
+    "text": re.compile(f"{_WS}(?:{prefixes(OPEN)}|{re.escape(OPEN)}{_WS})?"),
+    "close": re.compile(f"{_WS}(?:{prefixes(CLOSE)})?"),
+    "broken": re.compile(f"{prefixes(OPEN)}|{prefixes(CLOSE)}|{re.escape(OPEN)}{_WS}"),
+}
 
 
 def _may_close(rest: str) -> bool:
@@ -430,7 +437,7 @@ class HermesParser(Engine):
         return super()._fast_path()
 
     def _may_hold(self, held: str) -> bool:
-        return _HOLDABLE.fullmatch(held) is not None
+        return _HOLDABLE[self._state].fullmatch(held) is not None
 
 
 # ---- the prompt renderer ----------------------------------------------------------------------
