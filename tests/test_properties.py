@@ -75,10 +75,17 @@ def test_truncating_a_response_anywhere_never_raises_and_never_completes_a_cut_c
     cut = data.draw(st.integers(0, len(text)))
     prefix = text[:cut]
     result = parse_chunks(split_with_empties(prefix, data.draw(cuts_for(prefix))), fmt, case["tools"])
-    # every completed call in the prefix is one of the calls written, complete
+    # every completed call in the prefix is one of the calls written, complete; in glm45 and
+    # glm47 a stream that ends after a closed argument completes the call (contract v2), so
+    # there it may be a written call's first arguments
     written = {(name, raw) for _, name, _, raw in case["expected"]["tool_calls"]}
     for call in result.tool_calls:
-        assert (call.name, call.raw_arguments) in written
+        if fmt in ENDS_AFTER_A_CLOSED_ARGUMENT:
+            firsts = [(name, list(args.items())[: len(call.arguments)])
+                      for _, name, args, _ in case["expected"]["tool_calls"]]
+            assert (call.name, list(call.arguments.items())) in firsts
+        else:
+            assert (call.name, call.raw_arguments) in written
 
 
 GLM4_IDS = {"<|assistant|>": 151337, "<|observation|>": 151338, "<|user|>": 151336, "<|endoftext|>": 151329}
