@@ -39,18 +39,67 @@ from . import payloads, runners
 from .payloads import SPECIAL_TOKENS, TOOLS
 from .timing import SizeCap, time_stream
 
-PARSERS = (
-    # (row label, --tool-call-parser name (None: no parser), payload format)
-    ("vLLM hermes", "hermes", "hermes"),
-    ("vLLM glm47 (engine-based)", "glm47", "glm47"),
-    ("vLLM qwen3_coder (engine-based)", "qwen3_coder", "qwen3_coder"),
-    ("streamparse-qwen2 (our vLLM plugin)", "streamparse-qwen2", "qwen2"),
-    ("streamparse-glm4 (our vLLM plugin)", "streamparse-glm4", "glm4"),
-    ("vLLM serving path, no tool parser (floor)", None, "qwen2"),
-    ("streamparse qwen2 (core, same process)", "core", "qwen2"),
-)
-"""The last row is our parser called directly (``StreamParser.feed``), in this process, so that
-the headline ratio against ``hermes`` is measured within one run of one interpreter."""
+VLLM_PARSERS = {
+    # format -> vLLM 0.33's own --tool-call-parser for the models that write it
+    "hermes": ("hermes",),
+    "qwen3_coder": ("qwen3_coder", "qwen3_xml"),
+    "glm45": ("glm45",),
+    "glm47": ("glm47",),
+}
+"""``qwen2``, ``glm4`` and ``qwen_agent`` have no vLLM parser: for them, the floor alone."""
+
+FLOOR = "vLLM serving path, no tool parser (floor)"
+NULL = "vLLM tool-parser path, a parser that passes text through"
+NULL_PARSER = "bench-pass-through"
+
+
+def register_null_parser() -> None:
+    """A tool parser that does nothing but return each delta as content, built as the floor
+    builds it (``DeltaMessage(content=delta_text)``): what vLLM's per-delta tool-parser path
+    (``DelegatingParser.parse_delta`` and its bookkeeping) costs around any parser."""
+    from vllm.entrypoints.generate.base.protocol import DeltaMessage
+    from vllm.tool_parsers import ToolParser, ToolParserManager
+
+    class PassThrough(ToolParser):
+        engine_based_streaming = True
+        supports_required_and_named = False
+
+        def extract_tool_calls_streaming(self, previous_text: str, current_text: str,
+                                         delta_text: str, *rest: Any) -> Any:
+            return DeltaMessage(content=delta_text) if delta_text else None
+
+        def finish_streaming(self) -> Any:
+            return None
+
+    ToolParserManager.register_module(NULL_PARSER, module=PassThrough)
+
+
+REASONING = "+reasoning"
+"""Suffix of a row's parser name: our tool parser with ``--reasoning-parser`` of the same name
+(the pair docs/vllm.md gives for thinking models; the benchmark's prompt leaves the mode
+"auto")."""
+
+
+def parser_rows(formats: Sequence[str]) -> list[tuple[str, str | None, str]]:
+    """(row label, parser name (None: no parser, "core": ours called directly), payload format)
+    for every format of the registry: vLLM's parsers for it, our tool parser alone, and for
+    formats of thinking models (default reasoning not "off") our tool and reasoning parser
+    together; then the floor and the core."""
+    from streamparse.families import FORMATS
+    from streamparse_vllm import plugin_name
+
+    rows: list[tuple[str, str | None, str]] = []
+    for fmt in formats:
+        for name in VLLM_PARSERS.get(fmt, ()):
+            rows.append((f"vLLM {name}", name, fmt))
+        ours = plugin_name(fmt)
+        rows.append((f"{ours} (our vLLM plugin)", ours, fmt))
+        if FORMATS[fmt].Parser.default_reasoning != "off":
+            rows.append((f"{ours} + --reasoning-parser", ours + REASONING, fmt))
+    rows.append((FLOOR, None, "qwen2"))
+    rows.append((NULL, NULL_PARSER, "qwen2"))
+    rows.append(("streamparse qwen2 (core, same process)", "core", "qwen2"))
+    return rows
 
 
 def make_tokenizer(folder: Path) -> Any:
@@ -87,6 +136,7 @@ class Harness:
         import streamparse_vllm
 
         streamparse_vllm.register()
+        register_null_parser()
         self.tokenizer = tokenizer
         self.request_class = ChatCompletionRequest
 
@@ -98,12 +148,19 @@ class Harness:
         request = self.request_class(
             model="bench", messages=[{"role": "user", "content": "go"}], tools=TOOLS, stream=True
         )
+        paired = parser_name is not None and parser_name.endswith(REASONING)
+        if paired:
+            assert parser_name is not None
+            parser_name = parser_name[: -len(REASONING)]
         if parser_name is not None:
             parser_cls = ParserManager.get_parser(
-                tool_parser_name=parser_name, enable_auto_tools=True, tokenizer=self.tokenizer
+                tool_parser_name=parser_name,
+                reasoning_parser_name=parser_name if paired else None,
+                enable_auto_tools=True,
+                tokenizer=self.tokenizer,
             )
             request = parser_cls(self.tokenizer, request.tools).adjust_request(request)
-        prompt_ids = [1, 2, 3]
+        prompt_ids = [1, 2, 3]  # a prompt that neither opens nor closes <think>: mode "auto"
 
         def make(stream: Sequence[tuple[str, list[int]]]) -> Callable[[], Any]:
             parser = None
@@ -151,7 +208,7 @@ def check_output(messages: Sequence[Any], workload: payloads.Workload) -> str:
 
 
 def measure(sizes: Sequence[int], shapes: Sequence[str], repeat: int, cap_s: float,
-            min_s: float, extra: bool) -> dict[str, Any]:
+            min_s: float, extra: bool, formats: Sequence[str] = ()) -> dict[str, Any]:
     import vllm
 
     logging.getLogger("vllm").setLevel(logging.ERROR)
@@ -164,7 +221,9 @@ def measure(sizes: Sequence[int], shapes: Sequence[str], repeat: int, cap_s: flo
         if extra:
             workloads += [("calls", None, payloads.many_calls())]
             workloads += [("plain", size, payloads.plain_text(size)) for size in sizes]
-        for label, name, fmt in PARSERS:
+        import streamparse
+
+        for label, name, fmt in parser_rows(formats or streamparse.formats()):
             make = runners.streamparse_runner(fmt) if name == "core" else harness.runner(name)
             caps: dict[str, SizeCap] = {}
             for shape, size, workload in workloads:
@@ -179,7 +238,7 @@ def measure(sizes: Sequence[int], shapes: Sequence[str], repeat: int, cap_s: flo
                     row["cells"][key] = {"skipped": reason}
                     continue
                 cell, messages = time_stream(make, stream, repeat, cap_s, min_s)
-                checked = name not in (None, "core") and workload.calls
+                checked = name not in (None, "core", NULL_PARSER) and workload.calls
                 note = check_output(messages, workload) if checked else ""
                 if note:
                     cell["note"] = note
@@ -208,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     cli.add_argument("--cap", type=float, default=10.0, help="seconds one run may take")
     cli.add_argument("--min-time", type=float, default=0.25, help="seconds of runs per cell")
     cli.add_argument("--no-extra", action="store_true", help="no plain-text or 100-call rows")
+    cli.add_argument("--formats", default="", help="comma-separated (default: the registry's)")
     cli.add_argument("--json-out", required=True)
     args = cli.parse_args(argv)
     os.environ.setdefault("VLLM_LOGGING_LEVEL", "ERROR")
@@ -218,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.cap,
         args.min_time,
         not args.no_extra,
+        [f for f in args.formats.split(",") if f],
     )
     Path(args.json_out).write_text(json.dumps(result, indent=1))
 

@@ -1,119 +1,72 @@
-"""Measure vLLM's two tool-parser call conventions with the streamparse parser: µs per delta for one
-call with a long argument, through vLLM's ``Parser.parse_delta`` (the per-delta path of
-``OpenAIServingChat``) and through the whole ``OpenAIServingChat`` streaming loop.
+"""The plugin's cost per delta against vLLM's serving path with no tool parser (the floor), in
+one run, interleaved so that a loaded machine slows both alike: for every format of the
+registry, one call whose string argument grows to ``--chars`` characters, in 4-character deltas,
+through vLLM's per-chunk ``ChatStreamProcessor.step`` (``benchmarks/vllm_parsers.py``'s harness:
+``Parser.parse_delta`` as ``OpenAIServingChat`` calls it, without the engine and the SSE encoding,
+which cost the same whatever the parser).
 
-    cd /work/main && /root/.cache/streamparse/vllm-venv/bin/python tests/vllm/bench_streaming.py
+    cd /work/main && ~/.cache/streamparse/vllm-venv/bin/python tests/vllm/bench_streaming.py
 
-- ``engine_based``: ``streamparse-qwen2`` as shipped (``engine_based_streaming = True``): vLLM
-  passes ``current_text = delta_text`` and calls ``finish_streaming()`` at the end.
-- ``legacy``: the same class with ``engine_based_streaming = False``: vLLM rebuilds
-  ``current_text = previous_text + delta_text`` and ``current_token_ids = previous + delta`` for
-  every delta (O(total) each), although the parser reads neither.
-
-Deltas are 4 characters (one token id each), about what a BPE tokenizer gives for JSON text.
+Prints µs per delta (the best of ``--repeat`` interleaved rounds) and the ratio to the floor, for
+the tool parser alone and, for thinking models' formats, with ``--reasoning-parser`` too; first a
+parser that passes each delta through as content: what vLLM's tool-parser path costs around any
+parser.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import statistics
+import argparse
+import logging
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[2]))
 
-from vllm_harness import (  # noqa: E402
-    ScriptedEngine,
-    make_tokenizer_dir,
-    run_chat,
-    serving_chat,
-)
-
-TOOLS = [{"type": "function", "function": {"name": "write_file", "parameters": {"type": "object"}}}]
-CHUNK = 4
+from benchmarks import payloads  # noqa: E402
+from benchmarks.vllm_parsers import NULL_PARSER, REASONING, Harness, make_tokenizer  # noqa: E402
 
 
-def response(chars: int) -> str:
-    body = json.dumps({"path": "notes.txt", "content": "lorem ipsum " * (chars // 12)})
-    return f"Action: write_file\nAction Input: {body}\nFinal Answer: done"
-
-
-def deltas(text: str) -> list[tuple[str, list[int]]]:
-    return [(text[i : i + CHUNK], [i // CHUNK]) for i in range(0, len(text), CHUNK)]
-
-
-def register_legacy() -> None:
-    from vllm.tool_parsers import ToolParserManager
-
-    from streamparse_vllm.tool_parser import Qwen2StreamparseToolParser
-
-    class LegacyQwen2(Qwen2StreamparseToolParser):
-        engine_based_streaming = False
-
-    ToolParserManager.register_module("streamparse-qwen2-legacy", module=LegacyQwen2)
-
-
-def bench_parse_delta(name: str, stream: list[tuple[str, list[int]]], tokenizer) -> float:
-    from vllm.entrypoints.openai.chat_completion.protocol import ChatCompletionRequest
-    from vllm.parser import ParserManager
-
-    cls = ParserManager.get_parser(tool_parser_name=name, enable_auto_tools=True)
-    request = ChatCompletionRequest(
-        model="m", messages=[{"role": "user", "content": "x"}], tools=TOOLS
-    )
-    parser = cls(tokenizer, request.tools)
-    last = len(stream) - 1
+def per_delta(make, stream) -> float:
+    run = make(stream)
     start = time.perf_counter()
-    for i, (text, ids) in enumerate(stream):
-        parser.parse_delta(text, ids, request, [1, 2, 3], finished=i == last)
+    run()
     return (time.perf_counter() - start) / len(stream) * 1e6
 
 
-def bench_serving(name: str, stream: list[tuple[str, list[int]]], engine: ScriptedEngine) -> float:
-    engine.script = {0: stream}
-    engine.finish_reasons = {0: "stop"}
-    serving = serving_chat(engine, name)
-    body = {"messages": [{"role": "user", "content": "x"}], "tools": TOOLS, "stream": True}
-
-    async def run() -> float:
-        generator = await run_chat(serving, body)
-        start = time.perf_counter()
-        async for _ in generator:
-            pass
-        return (time.perf_counter() - start) / len(stream) * 1e6
-
-    return asyncio.run(run())
-
-
 def main() -> None:
-    from vllm.tokenizers import get_tokenizer
+    import streamparse
+    from streamparse.families import FORMATS
+    from streamparse_vllm import plugin_name
 
-    import streamparse_vllm
-
-    streamparse_vllm.register()
-    register_legacy()
+    cli = argparse.ArgumentParser()
+    cli.add_argument("--chars", type=int, default=16_000)
+    cli.add_argument("--shape", default="string")
+    cli.add_argument("--repeat", type=int, default=7)
+    cli.add_argument("--formats", default=",".join(streamparse.formats()))
+    args = cli.parse_args()
+    logging.getLogger("vllm").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
-        tokenizer_dir = make_tokenizer_dir(Path(tmp))
-        tokenizer = get_tokenizer(str(tokenizer_dir))
-        engine = ScriptedEngine(tokenizer_dir)
-        print(
-            f"{'argument chars':>14} {'deltas':>7} {'path':>12} {'parse_delta µs/delta':>21} "
-            f"{'serving µs/delta':>17}"
-        )
-        for chars in (16_000, 64_000, 256_000):
-            stream = deltas(response(chars))
-            for label, name in (
-                ("engine_based", "streamparse-qwen2"),
-                ("legacy", "streamparse-qwen2-legacy"),
-            ):
-                parse = statistics.median(
-                    bench_parse_delta(name, stream, tokenizer) for _ in range(5)
-                )
-                serve = statistics.median(bench_serving(name, stream, engine) for _ in range(3))
-                print(f"{chars:>14} {len(stream):>7} {label:>12} {parse:>21.1f} {serve:>17.1f}")
+        harness = Harness(make_tokenizer(Path(tmp) / "tokenizer"))
+        floor = harness.runner(None)
+        print(f"{'parser':48} {'deltas':>7} {'µs/delta':>9} {'floor':>7} {'ratio':>6}")
+        for fmt in args.formats.split(","):
+            workload = payloads.single_call(args.shape, args.chars)
+            stream = payloads.token_deltas(payloads.render(workload, fmt), fmt)
+            names = [NULL_PARSER] if fmt == "qwen2" else []
+            names.append(plugin_name(fmt))
+            if FORMATS[fmt].Parser.default_reasoning != "off":
+                names.append(plugin_name(fmt) + REASONING)
+            for name in names:
+                ours = harness.runner(name)
+                best_ours = best_floor = float("inf")
+                for _ in range(args.repeat):  # interleaved: the same load for both
+                    best_floor = min(best_floor, per_delta(floor, stream))
+                    best_ours = min(best_ours, per_delta(ours, stream))
+                label = name.replace(REASONING, " + --reasoning-parser")
+                print(f"{label:48} {len(stream):>7} {best_ours:>9.2f} {best_floor:>7.2f} "
+                      f"{best_ours / best_floor:>6.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -296,13 +296,19 @@ def test_delta_models_built_without_validation_serialise_as_validated(registered
         ChatCompletionStreamResponse,
     )
 
-    from streamparse_vllm.tool_parser import new_function, new_message, new_tool_call
+    from streamparse_vllm import tool_parser as tp
 
-    def entries(build_call, build_function):
+    def fast_entries():
         return [
-            build_call(index=0, id="call_1", type="function",
-                       function=build_function(name="get_weather", arguments='{"c')),
-            build_call(index=1, function=build_function(arguments='ity": "北京"}')),
+            tp._first_entry(0, "call_1", "get_weather", '{"c'),
+            tp._arguments_entry(1, 'ity": "北京"}'),
+        ]
+
+    def validated_entries():
+        return [
+            DeltaToolCall(index=0, id="call_1", type="function",
+                          function=DeltaFunctionCall(name="get_weather", arguments='{"c')),
+            DeltaToolCall(index=1, function=DeltaFunctionCall(arguments='ity": "北京"}')),
         ]
 
     shapes = [
@@ -318,10 +324,25 @@ def test_delta_models_built_without_validation_serialise_as_validated(registered
         fast_values = dict(shape)
         slow_values = dict(shape)
         if shape.get("tool_calls"):
-            fast_values["tool_calls"] = entries(new_tool_call, new_function)
-            slow_values["tool_calls"] = entries(DeltaToolCall, DeltaFunctionCall)
-        fast, slow = new_message(**fast_values), DeltaMessage(**slow_values)
+            fast_values["tool_calls"] = fast_entries()
+            slow_values["tool_calls"] = validated_entries()
+        fast, slow = tp.new_message(**fast_values), DeltaMessage(**slow_values)
+        if list(shape) == ["content"]:
+            fast = tp._content_message(shape["content"])  # the one-event shortcuts
+        elif list(shape) == ["reasoning"]:
+            fast = tp._reasoning_message(shape["reasoning"])
+        elif list(shape) == ["tool_calls"]:
+            fast = tp._tool_calls_message(fast_entries())
+            one = tp._arguments_message(1, 'ity": "北京"}')  # a delta inside a call
+            validated = DeltaMessage(tool_calls=validated_entries()[1:])
+            assert one == validated and one.model_fields_set == validated.model_fields_set
+            assert one.model_dump_json(exclude_unset=True) == validated.model_dump_json(
+                exclude_unset=True
+            )
         assert type(fast) is DeltaMessage
+        for got, want in zip(fast.tool_calls, slow.tool_calls, strict=True):
+            assert got.model_fields_set == want.model_fields_set
+            assert got.function.model_fields_set == want.function.model_fields_set
         assert fast == slow
         assert fast.model_fields_set == slow.model_fields_set
         assert fast.model_dump() == slow.model_dump()
@@ -340,5 +361,5 @@ def test_delta_models_built_without_validation_serialise_as_validated(registered
             message.reasoning = (message.reasoning or "") + "!"
         assert fast.model_dump_json(exclude_unset=True) == slow.model_dump_json(exclude_unset=True)
     # fresh default lists: a message without tool calls never shares one
-    first, second = new_message(content="a"), new_message(content="b")
+    first, second = tp._content_message("a"), tp.new_message(content="b")
     assert first.tool_calls == [] and first.tool_calls is not second.tool_calls

@@ -76,54 +76,136 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _model_builder(cls: Any) -> Any:
-    """A function ``build(**values)`` that makes a ``cls`` instance as ``cls(**values)`` would
-    when the values already have the field types: the same field values (defaults for the
-    others, a fresh one from each default factory), the same ``model_fields_set`` (so
-    ``exclude_unset`` serialises the same), the same extra and private state. It skips pydantic's
-    validation, which for vLLM's three delta models costs more than the parsing itself."""
+def _model_builder(cls: Any, *names: str) -> Any:
+    """A function ``build(*values)`` that makes a ``cls`` instance as ``cls(**dict(zip(names,
+    values)))`` would when the values already have the field types: the same field values
+    (defaults for the others, a fresh one from each default factory), the same
+    ``model_fields_set`` (so ``exclude_unset`` serialises the same), the same extra and private
+    state. It skips pydantic's validation (vLLM's ``OpenAIBaseModel`` adds a Python validator
+    per model), which for vLLM's three delta models costs more than the parsing itself."""
     defaults: dict[str, Any] = {}
-    factories: dict[str, Any] = {}
+    fresh: list[tuple[str, Any]] = []  # default factories of the fields not given
     for name, field in cls.model_fields.items():
         if field.default_factory is not None:
-            factories[name] = field.default_factory
+            if name not in names:
+                fresh.append((name, field.default_factory))
         else:
             defaults[name] = field.default
+    unknown = set(names) - set(cls.model_fields)
+    if unknown or cls.__private_attributes__:  # none of vLLM's delta models has any
+        raise TypeError(f"{cls.__name__}: fields {sorted(unknown)} or private attributes")
     allows_extra = cls.model_config.get("extra") == "allow"
-    has_private = bool(cls.__private_attributes__)
-    if has_private:  # none of vLLM's delta models has any; keep the general case honest
-        raise TypeError(f"{cls.__name__} has private attributes: build it validated")
 
-    def build(**values: Any) -> Any:
-        data = dict(defaults)
-        for name, factory in factories.items():
-            if name not in values:
-                data[name] = factory()
-        data.update(values)
+    def build(*values: Any) -> Any:
+        data = defaults.copy()
+        for name, factory in fresh:
+            data[name] = factory()
+        data.update(zip(names, values, strict=True))
         obj = _new(cls)
         _set(obj, "__dict__", data)
-        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_fields_set__", set(names))
         _set(obj, "__pydantic_extra__", {} if allows_extra else None)
         _set(obj, "__pydantic_private__", None)
         return obj
 
+    if len(names) == 1 and not fresh:  # the hot shapes: one field given, no factory
+        (only,) = names
+
+        def build_one(value: Any) -> Any:
+            data = defaults.copy()
+            data[only] = value
+            obj = _new(cls)
+            _set(obj, "__dict__", data)
+            _set(obj, "__pydantic_fields_set__", {only})
+            _set(obj, "__pydantic_extra__", {} if allows_extra else None)
+            _set(obj, "__pydantic_private__", None)
+            return obj
+
+        return build_one
     return build
 
 
-new_message: Callable[..., DeltaMessage] = _model_builder(DeltaMessage)
-new_tool_call: Callable[..., DeltaToolCall] = _model_builder(DeltaToolCall)
-new_function: Callable[..., DeltaFunctionCall] = _model_builder(DeltaFunctionCall)
+_message_makers: dict[tuple[str, ...], Callable[..., DeltaMessage]] = {}
+
+
+def new_message(**fields: Any) -> DeltaMessage:
+    """``DeltaMessage(**fields)``, built by :func:`_model_builder` (one builder per set of
+    fields given)."""
+    names = tuple(fields)
+    make = _message_makers.get(names)
+    if make is None:
+        make = _message_makers[names] = _model_builder(DeltaMessage, *names)
+    return make(*fields.values())
+
+
+_tool_calls_message: Callable[[list[DeltaToolCall]], DeltaMessage] = _model_builder(
+    DeltaMessage, "tool_calls"
+)
+_content_message: Callable[[str], DeltaMessage] = _model_builder(DeltaMessage, "content")
+_reasoning_message: Callable[[str], DeltaMessage] = _model_builder(DeltaMessage, "reasoning")
+_arguments_call: Callable[[int, DeltaFunctionCall], DeltaToolCall] = _model_builder(
+    DeltaToolCall, "index", "function"
+)
+_first_call: Callable[[int, str, str, DeltaFunctionCall], DeltaToolCall] = _model_builder(
+    DeltaToolCall, "index", "id", "type", "function"
+)
+_arguments: Callable[[str], DeltaFunctionCall] = _model_builder(DeltaFunctionCall, "arguments")
+_name_arguments: Callable[[str, str], DeltaFunctionCall] = _model_builder(
+    DeltaFunctionCall, "name", "arguments"
+)
+
+
+def _defaults(cls: Any) -> dict[str, Any]:
+    """The model's field defaults (factories left out)."""
+    return {
+        name: field.default
+        for name, field in cls.model_fields.items()
+        if field.default_factory is None
+    }
+
+
+_FUNCTION_DEFAULTS = _defaults(DeltaFunctionCall)
+_CALL_DEFAULTS = _defaults(DeltaToolCall)
+_MESSAGE_DEFAULTS = _defaults(DeltaMessage)
+
+
+def _arguments_message(index: int, arguments: str) -> DeltaMessage:
+    """``_tool_calls_message([_arguments_entry(index, arguments)])`` in one function: the
+    message of most deltas inside a call (the same three builds, inline)."""
+    function = _new(DeltaFunctionCall)
+    data = _FUNCTION_DEFAULTS.copy()
+    data["arguments"] = arguments
+    _set(function, "__dict__", data)
+    _set(function, "__pydantic_fields_set__", {"arguments"})
+    _set(function, "__pydantic_extra__", None)
+    _set(function, "__pydantic_private__", None)
+    call = _new(DeltaToolCall)
+    data = _CALL_DEFAULTS.copy()
+    data["index"] = index
+    data["function"] = function
+    _set(call, "__dict__", data)
+    _set(call, "__pydantic_fields_set__", {"index", "function"})
+    _set(call, "__pydantic_extra__", {})
+    _set(call, "__pydantic_private__", None)
+    message = _new(DeltaMessage)
+    data = _MESSAGE_DEFAULTS.copy()
+    data["tool_calls"] = [call]
+    _set(message, "__dict__", data)
+    _set(message, "__pydantic_fields_set__", {"tool_calls"})
+    _set(message, "__pydantic_extra__", {})
+    _set(message, "__pydantic_private__", None)
+    return message
 
 
 def _arguments_entry(index: int, arguments: str) -> DeltaToolCall:
-    return new_tool_call(index=index, function=new_function(arguments=arguments))
+    """``DeltaToolCall(index=index, function=DeltaFunctionCall(arguments=arguments))``."""
+    return _arguments_call(index, _arguments(arguments))
 
 
 def _first_entry(index: int, call_id: str, name: str, arguments: str) -> DeltaToolCall:
-    return new_tool_call(
-        index=index, id=call_id, type="function",
-        function=new_function(name=name, arguments=arguments),
-    )
+    """A call's first entry: ``DeltaToolCall(index, id, type="function", function=
+    DeltaFunctionCall(name, arguments))``."""
+    return _first_call(index, call_id, "function", _name_arguments(name, arguments))
 
 
 # ---- what a request asks for -------------------------------------------------------------------
@@ -306,13 +388,11 @@ class _Stream:
             event = events[0]
             kind = event.type
             if kind == "tool_call_delta":
-                return new_message(
-                    tool_calls=[_arguments_entry(event.index, event.arguments_delta)]
-                )
+                return _arguments_message(event.index, event.arguments_delta)
             if kind == "text":
-                return new_message(content=event.text) if event.text else None
+                return _content_message(event.text) if event.text else None
             if kind == "reasoning":
-                return new_message(reasoning=event.text) if event.text else None
+                return _reasoning_message(event.text) if event.text else None
         owner = self.owner
         calls, streamed = self.calls, self.streamed
         content: list[str] = []
@@ -461,7 +541,21 @@ class StreamparseToolParser(ToolParser):
         stream = self._stream
         if stream is None:
             stream = self._stream = _Stream(self, request)
-        return stream.feed(delta_text, delta_token_ids)
+        # _Stream.feed and the one-event shortcut of _Stream.message, inline: this runs per
+        # delta, and each Python call costs about as much as the core's feed of a delta.
+        specials = stream.special_ids
+        if delta_token_ids and specials and not specials.isdisjoint(delta_token_ids):
+            events = stream.parser.feed(delta_text, delta_token_ids)
+        else:
+            events = stream.parser.feed(delta_text)
+        if len(events) == 1:
+            event: Any = events[0]
+            kind = event.type
+            if kind == "tool_call_delta":
+                return _arguments_message(event.index, event.arguments_delta)
+            if kind == "text":
+                return _content_message(event.text) if event.text else None
+        return stream.message(events)
 
     def finish_streaming(self) -> DeltaMessage | None:
         """End of the stream (vLLM calls this for engine-based parsers): flush held-back text,
