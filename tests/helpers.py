@@ -175,3 +175,26 @@ def check_case(text: str, fmt: str, tools: Any = None, **options: Any) -> ParseR
     for chunks in chunkings(text):
         assert comparable(parse_chunks(chunks, fmt, tools, **options)) == expected, chunks
     return whole
+
+
+def chat_template(path: Path) -> Any:
+    """A chat template rendered as transformers' ``apply_chat_template`` does: jinja2's
+    ImmutableSandboxedEnvironment with ``trim_blocks``/``lstrip_blocks`` and the loopcontrols
+    extension, and transformers' ``tojson`` (``json.dumps`` with non-ASCII kept)."""
+    import jinja2.exceptions
+    import jinja2.ext
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def tojson(x: Any, ensure_ascii: bool = False, indent: Any = None, separators: Any = None,
+               sort_keys: bool = False) -> str:  # transformers' chat_template_utils.py override
+        return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators,
+                          sort_keys=sort_keys)
+
+    def raise_exception(message: str) -> None:  # transformers gives templates this global
+        raise jinja2.exceptions.TemplateError(message)
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
+                                        extensions=[jinja2.ext.loopcontrols])
+    env.filters["tojson"] = tojson
+    env.globals["raise_exception"] = raise_exception
+    return env.from_string(path.read_text(encoding="utf-8"))

@@ -17,10 +17,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_prompts_glm4_template import _environment
 
 import streamparse
-from helpers import check_case, comparable, counter_ids, feed_checked, parse_chunks
+from helpers import chat_template, check_case, comparable, counter_ids, feed_checked, parse_chunks
 from strategies import cuts_for, split_with_empties
 from strategies_glm45 import TOOLS as STRATEGY_TOOLS
 from strategies_glm45 import responses as glm45_responses
@@ -43,8 +42,7 @@ RENDERERS: dict[str, Any] = {
 
 def _template(fmt: str) -> Any:
     path = DATA / f"{TEMPLATE_NAMES[fmt]}.chat_template.jinja"
-    # transformers' way: the sandbox, trim_blocks/lstrip_blocks, loopcontrols, its tojson
-    return _environment().from_string(path.read_text(encoding="utf-8"))
+    return chat_template(path)  # as transformers renders it
 
 
 TEMPLATES = {fmt: _template(fmt) for fmt in TEMPLATE_NAMES}

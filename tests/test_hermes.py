@@ -17,15 +17,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jinja2.ext
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 import strategies_hermes
 import streamparse
-from helpers import check_case, comparable, feed_checked, parse_chunks
+from helpers import chat_template, check_case, comparable, feed_checked, parse_chunks
 from strategies import cuts_for, raw_arguments, split_with_empties
 from streamparse.families._render import PromptError, to_calls, to_messages
 from streamparse.families.qwen import hermes
@@ -35,23 +33,8 @@ TEMPLATES = Path(__file__).parent / "data" / "templates"
 TEMPLATE_FILES = {"qwen3": "qwen3", "qwen2.5": "qwen2.5-instruct"}
 
 
-def _tojson(x: Any, ensure_ascii: bool = False, indent: Any = None, separators: Any = None,
-            sort_keys: bool = False) -> str:
-    # transformers' override of jinja's tojson (chat_template_utils.py)
-    return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators,
-                      sort_keys=sort_keys)
-
-
-def _template(variant: str) -> Any:
-    env = ImmutableSandboxedEnvironment(
-        trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols]
-    )
-    env.filters["tojson"] = _tojson
-    text = (TEMPLATES / f"{TEMPLATE_FILES[variant]}.chat_template.jinja").read_text(encoding="utf-8")
-    return env.from_string(text)
-
-
-TEMPLATE = {variant: _template(variant) for variant in TEMPLATE_FILES}
+TEMPLATE = {variant: chat_template(TEMPLATES / f"{name}.chat_template.jinja")
+            for variant, name in TEMPLATE_FILES.items()}
 
 
 def _wrapped(tool: dict[str, Any]) -> dict[str, Any]:

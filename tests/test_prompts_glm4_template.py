@@ -17,34 +17,17 @@ import string
 from pathlib import Path
 from typing import Any
 
-import jinja2.ext
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from helpers import SEED_TOOLS
+from helpers import SEED_TOOLS, chat_template
 from streamparse.prompts import render_prompt, render_tools
 
 TEMPLATE_PATH = Path(__file__).parent / "data" / "glm4_chat_template.jinja"
 
 
-def _tojson(x: Any, ensure_ascii: bool = False, indent: Any = None, separators: Any = None,
-            sort_keys: bool = False) -> str:
-    # transformers' override of jinja's tojson (chat_template_utils.py)
-    return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators,
-                      sort_keys=sort_keys)
-
-
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
-        trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols]
-    )
-    env.filters["tojson"] = _tojson
-    return env
-
-
-TEMPLATE = _environment().from_string(TEMPLATE_PATH.read_text(encoding="utf-8"))
+TEMPLATE = chat_template(TEMPLATE_PATH)
 
 
 def openai_tool(function: dict[str, Any]) -> dict[str, Any]:

@@ -16,11 +16,10 @@ import jinja2.ext
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 import strategies_qwen3_coder
 import streamparse
-from helpers import check_case, feed_checked, split_at
+from helpers import chat_template, check_case, feed_checked, split_at
 from streamparse.families._render import PromptError, to_calls, to_messages
 from streamparse.families.qwen import qwen3_coder
 
@@ -261,25 +260,8 @@ TEMPLATES = Path(__file__).parent / "data" / "templates_xml"
 TEMPLATE_FILES = {"release": "qwen3-coder", "qwen3.5": "qwen3.5"}
 
 
-def _tojson(x: Any, ensure_ascii: bool = False, indent: Any = None, separators: Any = None,
-            sort_keys: bool = False) -> str:
-    # transformers' override of jinja's tojson (chat_template_utils.py)
-    return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
-
-
-def _raise(message: str) -> None:
-    raise jinja2.exceptions.TemplateError(message)
-
-
-def _template(variant: str) -> Any:
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
-    env.filters["tojson"] = _tojson
-    env.globals["raise_exception"] = _raise
-    text = (TEMPLATES / f"{TEMPLATE_FILES[variant]}.chat_template.jinja").read_text(encoding="utf-8")
-    return env.from_string(text)
-
-
-TEMPLATE = {variant: _template(variant) for variant in TEMPLATE_FILES}
+TEMPLATE = {variant: chat_template(TEMPLATES / f"{name}.chat_template.jinja")
+            for variant, name in TEMPLATE_FILES.items()}
 
 
 def _wrapped(tool: dict[str, Any]) -> dict[str, Any]:
