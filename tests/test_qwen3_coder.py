@@ -144,7 +144,7 @@ def test_f15_a_long_string_value_streams_during_the_value() -> None:
             if event.type == "tool_call_delta":
                 released += len(event.arguments_delta)
         assert parser.hold_back_problem() is None
-        assert len(parser._held) <= 64 + len("path")
+        assert parser.held_back <= 64 + len("path")
     assert released >= len(json.dumps(value)) - 10
 
 
