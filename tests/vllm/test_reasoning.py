@@ -33,7 +33,20 @@ def test_mode_from_the_prompts_end(registered, tokenizer, fmt):
         parser.set_prompt_token_ids(ids)
         assert parser.mode == mode == streamparse.reasoning_for_prompt(prompt)
         assert parser.is_reasoning_end(ids) is (mode == "off")
+    default = streamparse.families.FORMATS[fmt].Parser.default_reasoning
     parser.set_prompt_token_ids([])
+    assert parser.mode == default
+
+
+class _Undecodable:
+    def decode(self, ids, skip_special_tokens=False):
+        raise ValueError("cannot decode")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_prompt_that_cannot_be_decoded_gets_the_formats_default(registered, fmt):
+    parser = reasoner(_Undecodable(), fmt)
+    parser.set_prompt_token_ids([1, 2, 3])
     assert parser.mode == streamparse.families.FORMATS[fmt].Parser.default_reasoning
 
 

@@ -76,7 +76,11 @@ class StreamparseReasoningParser(ReasoningParser):
     def _mode_of(self, token_ids: Sequence[int]) -> str:
         if not token_ids or self.model_tokenizer is None:
             return self.default_reasoning
-        return reasoning_for_prompt(prompt_end(self.model_tokenizer, token_ids))
+        try:
+            end = prompt_end(self.model_tokenizer, token_ids)
+        except Exception:  # a tokenizer that cannot decode these ids: the format's default
+            return self.default_reasoning
+        return reasoning_for_prompt(end)
 
     def is_reasoning_end(self, input_ids: Sequence[int]) -> bool:
         return self._mode_of(input_ids) == "off"
