@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from test_formats import MESSAGES, MODES, THOUGHT, TOOLS, chunked, expected, reply
-from vllm_harness import reassemble, run_chat, serving_chat, sse_chunks
+from vllm_harness import THINK_TAGS, reassemble, run_chat, serving_chat, sse_chunks
 
 import streamparse
 from streamparse_vllm import plugin_name
@@ -53,9 +53,10 @@ def test_a_prompt_that_cannot_be_decoded_gets_the_formats_default(registered, fm
 def test_is_reasoning_end_streaming_sees_the_closing_tag(registered, tokenizer):
     parser = reasoner(tokenizer, "hermes")
     ids = tokenizer.encode("<think>\nhm, let me see</think>\nanswer", add_special_tokens=False)
-    close = len(tokenizer.encode("<think>\nhm, let me see</think", add_special_tokens=False))
-    # the delta that completes "</think>" ends the reasoning; one before it or after it does not
+    close = ids.index(THINK_TAGS["</think>"])  # a single token, as in Qwen3's vocabulary
+    # the delta holding "</think>" ends the reasoning; one before it or after it does not
     assert parser.is_reasoning_end_streaming(ids[: close + 1], ids[close : close + 1])
+    assert parser.is_reasoning_end_streaming(ids[: close + 2], ids[close - 1 : close + 2])
     assert not parser.is_reasoning_end_streaming(ids[:close], ids[close - 1 : close])
     assert not parser.is_reasoning_end_streaming(ids, ids[-2:])
     assert not parser.is_reasoning_end_streaming(ids, [])
@@ -137,3 +138,32 @@ async def test_include_reasoning_false_drops_the_field(engine):
     choice = reassemble(await sse_chunks(await run_chat(serving, body)))[0]
     assert choice["reasoning"] == ""
     assert [c["name"] for c in choice["tool_calls"]] == ["get_weather", "get_time"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "text", "count"),
+    [
+        ("started", "abc</think>\n\nThe answer.", len("abc") + 1),
+        ("auto", "<think>\nabc</think>\nThe answer.", 1 + len("\nabc") + 1),
+        ("auto", "No thinking here.", 0),
+        ("off", "abc</think>x", 0),
+        ("started", "still thinking", len("still thinking")),
+    ],
+)
+def test_count_reasoning_tokens(registered, tokenizer, mode, text, count):
+    parser = reasoner(tokenizer, "hermes")
+    parser.mode = mode
+    ids = tokenizer.encode(text, add_special_tokens=False)  # byte tokens, think tags whole
+    assert parser.count_reasoning_tokens(ids) == count
+
+
+async def test_usage_reports_the_reasoning_tokens(engine, tokenizer):
+    text = reply("hermes", "auto")
+    ids = tokenizer.encode(text, add_special_tokens=False)
+    engine.script = {0: [(tokenizer.decode([i]), [i]) for i in ids]}
+    engine.finish_reasons = {0: "stop"}
+    serving = serving_chat(engine, "streamparse-hermes", "streamparse-hermes")
+    response = await run_chat(serving, {"messages": MESSAGES, "tools": TOOLS})
+    thought = tokenizer.encode(f"<think>\n{THOUGHT}\n</think>", add_special_tokens=False)
+    assert response.usage.completion_tokens_details.reasoning_tokens == len(thought)
+    assert response.choices[0].message.reasoning == THOUGHT

@@ -39,6 +39,10 @@ GLM4_SPECIAL = {
 }
 
 
+THINK_TAGS = {"<think>": 151667, "</think>": 151668}
+"""Qwen3's ids of its think tags."""
+
+
 def load_cases() -> list[dict[str, Any]]:
     return json.loads((DATA / "streams.json").read_text(encoding="utf-8"))["cases"]
 
@@ -67,10 +71,13 @@ def make_tokenizer_dir(path: Path) -> Path:
 
     vocab = {c: i for i, c in enumerate(sorted(pre_tokenizers.ByteLevel.alphabet()))}
     vocab.update(GLM4_SPECIAL)
+    vocab.update(THINK_TAGS)
     tok = Tokenizer(models.BPE(vocab=vocab, merges=[]))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
     tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in GLM4_SPECIAL])
+    # Qwen3's and GLM-4.5's think tags: single tokens, not special (their text always shows)
+    tok.add_tokens([AddedToken(t, special=False, normalized=False) for t in THINK_TAGS])
     path.mkdir(parents=True, exist_ok=True)
     tok.save(str(path / "tokenizer.json"))
     config = {

@@ -21,6 +21,8 @@ What one does depends on where vLLM builds it:
   ends, so that a grammar constrains only the answer): ``is_reasoning_end`` says whether the
   ids end in a prompt that switched reasoning off (``reasoning_for_prompt`` of their decoded end is
   ``"off"``), and ``is_reasoning_end_streaming`` whether the new ids hold ``</think>``.
+
+``count_reasoning_tokens`` (usage's ``reasoning_tokens``) counts by the think tags' token ids.
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ from vllm.reasoning import ReasoningParser
 
 from streamparse import StreamParser, reasoning_for_prompt
 from streamparse.families import FORMATS
-from streamparse.reasoning import CLOSE
+from streamparse.reasoning import CLOSE, OPEN
 
 from . import REASONING_PARSERS, plugin_name
-from .tool_parser import _join_messages, new_message, offer_reasoner
+from .tool_parser import _join_messages, new_message, offer_reasoner, special_token_ids
 
 _TAIL_TOKENS = 16
 """Prompt tokens decoded at a time when reading the prompt's end."""
@@ -97,6 +99,27 @@ class StreamparseReasoningParser(ReasoningParser):
         text = decode(window, skip_special_tokens=False)
         earlier = decode(window[: len(window) - len(delta)], skip_special_tokens=False)
         return bool(text.count(CLOSE) > earlier.count(CLOSE))
+
+    def count_reasoning_tokens(self, token_ids: Sequence[int]) -> int:
+        """Usage's ``reasoning_tokens``: the generated tokens from the start (mode "started") or
+        from a leading ``<think>`` (mode "auto") up to and including ``</think>`` (all of them
+        while it has not come). Needs the think tags to be single tokens of the tokenizer (they
+        are in Qwen3's and GLM-4.5's); otherwise 0, as vLLM reports without a count."""
+        tags = special_token_ids(self.model_tokenizer, (OPEN, CLOSE))
+        ids = {text: token_id for token_id, text in tags.items()}
+        mode = self.mode or self.default_reasoning
+        if CLOSE not in ids or mode == "off" or not token_ids:
+            return 0
+        start = 0
+        if mode == "auto":
+            if OPEN not in ids or ids[OPEN] not in token_ids[:8]:
+                return 0  # the model did not open a reasoning section
+            start = list(token_ids[:8]).index(ids[OPEN])
+        try:
+            end = list(token_ids).index(ids[CLOSE], start) + 1
+        except ValueError:
+            end = len(token_ids)
+        return end - start
 
     def extract_content_ids(self, input_ids: list[int]) -> list[int]:
         # Paired, the tool parser reads every id; the engine core asks for none of these.
