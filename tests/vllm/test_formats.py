@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 from typing import Any
 
 import pytest
@@ -281,3 +282,44 @@ async def test_skip_special_tokens_as_the_format_needs(engine, fmt):
     assert engine.sampling_params[-1].skip_special_tokens is (not module.SPECIAL_TOKENS)
     await stream(engine, fmt, chunked(reply(fmt), "whole"), tool_choice="none")
     assert engine.sampling_params[-1].skip_special_tokens is True
+
+
+def lagged(text: str, specials: dict[str, int], lag: int) -> list[tuple[str, list[int]]]:
+    """``text`` one token a delta as vLLM's detokenizer emits it with special tokens skipped
+    and a stop string of ``lag + 1`` characters: a special token's text is gone (its id stays),
+    and the text trails the ids by ``lag`` characters (held back until the end)."""
+    pattern = "(" + "|".join(map(re.escape, specials)) + ")"
+    pieces = [p for p in re.split(pattern, text) if p]
+    visible = ""  # the text so far, without the special tokens'
+    released = 0
+    deltas = []
+    for piece in pieces:
+        if piece in specials:
+            deltas.append(("", [specials[piece]]))
+            continue
+        for char in piece:
+            visible += char
+            upto = max(released, len(visible) - lag)
+            deltas.append((visible[released:upto], [100]))
+            released = upto
+    deltas.append((visible[released:], [101]))
+    return deltas
+
+
+SPECIAL_FORMATS = [f for f in FORMATS if streamparse.families.FORMATS[f].SPECIAL_TOKENS]
+
+
+@pytest.mark.parametrize("fmt", SPECIAL_FORMATS)
+async def test_skipped_special_tokens_under_stop_strings(engine, fmt):
+    """Formats that read special tokens, with those tokens' text skipped (ids only) and the text
+    held back by a stop string: the request's text_lag puts each id where its text stood. The
+    reply ends its turn with <|observation|> (what follows is text); GLM-4 also separates calls
+    with <|assistant|>."""
+    from vllm_harness import GLM4_SPECIAL
+
+    text = reply(fmt) + "<|observation|>"
+    stop = ["Observation:"]  # 12 characters: 11 held back
+    choice = await stream(engine, fmt, lagged(text, GLM4_SPECIAL, 11), stop=stop)
+    assert calls_of(choice) == rendered()
+    assert "Let me check." in choice["content"]
+    assert "<|" not in choice["content"]
