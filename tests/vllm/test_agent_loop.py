@@ -5,22 +5,15 @@ the loop ends on a reply without calls."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
-from vllm_harness import case_by_name, chunkings, request_outputs
-
-EXAMPLE = Path(__file__).parents[2] / "integrations" / "vllm" / "examples" / "agent_loop.py"
+from vllm_harness import case_by_name, chunkings, load_example, request_outputs
 
 
 @pytest.fixture(scope="module")
 def agent():
-    spec = importlib.util.spec_from_file_location("agent_loop_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_example("agent_loop")
 
 
 def scripted(turns):

@@ -5,26 +5,19 @@ fields, the tools run, the results go back, and the loop ends on the answer."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 from test_formats import chunked
-from vllm_harness import run_chat, serving_chat, sse_chunks
+from vllm_harness import load_example, run_chat, serving_chat, sse_chunks
 
 from streamparse.prompts import render_assistant_calls
 from streamparse_vllm import plugin_name
 
-EXAMPLE = Path(__file__).parents[2] / "integrations" / "vllm" / "examples" / "openai_agent.py"
-
 
 @pytest.fixture(scope="module")
 def agent():
-    spec = importlib.util.spec_from_file_location("openai_agent_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_example("openai_agent")
 
 
 @pytest.mark.parametrize(("fmt", "thinking"), [("hermes", "auto"), ("glm47", "started")])

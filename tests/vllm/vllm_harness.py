@@ -43,6 +43,21 @@ THINK_TAGS = {"<think>": 151667, "</think>": 151668}
 """Qwen3's ids of its think tags."""
 
 
+EXAMPLES = Path(__file__).parents[2] / "integrations" / "vllm" / "examples"
+
+
+def load_example(name: str) -> Any:
+    """``integrations/vllm/examples/<name>.py`` as a module (the examples are files, not a
+    package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"{name}_example", EXAMPLES / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_cases() -> list[dict[str, Any]]:
     return json.loads((DATA / "streams.json").read_text(encoding="utf-8"))["cases"]
 
