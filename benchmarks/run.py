@@ -505,7 +505,7 @@ def plot(results: dict[str, Any], path: Path) -> str:
     rows = [r for r in results["rows"] if r["name"] not in PLOT_LEFT_OUT]
     names = list(dict.fromkeys(r["name"] for r in rows if r["shape"] in shapes))
     palette = [*plt.get_cmap("tab10").colors, "black", "olive", "navy"]
-    colors = dict(zip(names, palette, strict=False))
+    colors = {name: palette[i % len(palette)] for i, name in enumerate(names)}
     fig, axes = plt.subplots(1, len(shapes), figsize=(13, 5.6), sharey=True)
     for ax, shape in zip(axes, shapes, strict=True):
         for name in names:
