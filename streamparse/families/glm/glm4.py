@@ -7,21 +7,29 @@ metadata for a plain reply, a function name for a call whose body is the argumen
     {"location": "Beijing"}<|assistant|>calculate_gpa
     {"grades": ["A"], "hours": [3]}
 
-States and what moves between them:
+The declaration (:class:`Glm4Parser`): its states and what moves between them.
 
-    segment  --spaces, "\\n" (or "\\r\\n")-->             body (plain reply; the metadata line is framing)
-    segment  --spaces, name, spaces, "\\n", "{"-->     call
-    segment  --anything else-->                       body (the first line is text)
-    call     --the matching "}"-->                    after
-    call     --a special token's text-->              after (the call is truncated there)
-    after    --whitespace, name, "\\n", "{"-->         call (calls whose separator was skipped)
-    after    --anything else-->                       body
-    body     --"<|assistant|>"-->                     segment
-    any but call --"<|observation|>" "<|user|>" "<|endoftext|>"-->  body, turn ended (all text)
+    segment   --[ \\t]* "\\n" (or "\\r\\n")-->           blank: framing, then body (a plain reply)
+    segment   --[ \\t]* name [ \\t\\r]* "\\n" "{"-->       call: JSON to the matching "}", then after
+    segment   --[ \\t]* special token-->               lead: framing, then as the token says
+    segment   --anything else-->                      body (the first line is text)
+    after     --whitespace, name, "\\n", "{"-->         call (a call whose separator was skipped)
+    after     --whitespace, special token-->          lead
+    after     --anything else-->                      body (the whitespace is text)
+    separated --as after, but before text-->          spaces: framing, then body
+    call      --a special token's text-->             after (the call is truncated there)
+    body      --"<|assistant|>"-->                    segment
+    body      --"<|observation|>" "<|user|>" "<|endoftext|>"-->  ended (text; tokens framing)
 
-Special-token text is framing. Held back: the metadata line while it could still be a tool name
-(searched from where the last feed stopped, never again from its start), whitespace after a call,
-a partial special token at the end of a body or of a call's arguments.
+``segment``, ``after`` and ``separated`` read the metadata line (:func:`read_metadata`), searched
+from where the last feed stopped, never again from its start. Special-token text is framing. Held
+back: the metadata line while it could still be a tool name, whitespace after a call, a partial
+special token at the end of a body or of a call's arguments.
+
+What does not fit a declaration stays in hooks in this file: the arguments body (the engine's
+JSON, but a special token's text ends it: ``_scan_body``), ``calls=False`` and kept token text
+(``_scan_text``), the reader's call kept short (``_read_header``), and token ids (``_run_ids``,
+``_finish``).
 
 With token ids (``feed(delta, token_ids)``), special tokens whose text was skipped act where their
 text would have stood (contract v2). The text may trail the ids by ``text_lag`` characters (vLLM's
@@ -29,10 +37,10 @@ stop-string hold-back). A token that is the delta's last id stands at the end of
 plus the lag; the first id at its start plus the lag; a middle id somewhere in between, decided
 when that text has arrived (where a declared tool name begins, else before the name-like run that
 ends the first line). A token whose place falls inside open arguments takes effect when they close
-(GLM-4 writes it right after the ``}``; the whitespace between is framing); only ``close()`` makes
-that a truncated call. A token whose text does show up (special tokens kept) acts once, at its
-text: until a stream has shown which it is, a token waits for the few characters that could still
-hold its text.
+(GLM-4 writes it right after the ``}``; the whitespace between is framing: state ``separated``);
+only ``close()`` makes that a truncated call. A token whose text does show up (special tokens
+kept) acts once, at its text: until a stream has shown which it is, a token waits for the few
+characters that could still hold its text.
 
 The prompt renderer, in the second half of this file (``streamparse.prompts`` for this
 format):
@@ -67,7 +75,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ...parser import _IN_STRING, _IN_TEXT, _WHOLE, StreamParser
+from ...engine import Engine, NeedMore, NotHeader, Opened, State, prefixes
+from ...parser import _IN_STRING, _IN_TEXT, _WHOLE
 from ...tools import Tool
 from .._render import Call, Message, PromptError, dump_json, materialize, tool_entries
 from .tokens import (
@@ -79,12 +88,11 @@ from .tokens import (
     TURN_TOKENS,
 )
 
-_SEGMENT, _AFTER, _BODY, _CALL = "segment", "after", "body", "call"
-
-
-
 _SPECIAL_TOKENS = SPECIAL_TOKENS
-_SPECIAL_TOKEN = re.compile("|".join(re.escape(token) for token in _SPECIAL_TOKENS))
+_ANY_SPECIAL = "|".join(re.escape(token) for token in _SPECIAL_TOKENS)
+_SPECIAL_TOKEN = re.compile(_ANY_SPECIAL)
+_SPECIAL_AT_END = re.compile(f"(?:{_ANY_SPECIAL})\\Z")
+_SPECIAL_PREFIXES = frozenset(token[:k] for token in _SPECIAL_TOKENS for k in range(len(token) + 1))
 _LONGEST_SPECIAL = max(len(token) for token in _SPECIAL_TOKENS)
 _LOOKAHEAD = _LONGEST_SPECIAL + 1  # a kept token's text, with the space vLLM puts before it
 _SPACES = re.compile(r"[ \t]*")
@@ -96,12 +104,85 @@ _MAX_NAME_LIKE = 64
 _NAME_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 _METADATA_LINE = re.compile(r"[ \t\r\n]*(?P<name>[^\n]*?)[ \t]*\n?")
 _NAME_CHARS_BEFORE = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_.-]*)?\Z")
+_AFTER_CALL = ("after", "separated")
+_NEED_MORE = NeedMore()  # one instance: building a NamedTuple is a Python call
+# the metadata line's shape so far (_meta_shape), and what declared name it may be (_meta_name)
+_NOT_NAME, _IN_NAME, _AFTER_NAME = 0, 1, 2  # not name-like; in a name-like run; spaces after it
+_NO_NAME, _DECLARED = -1, -2  # no declared name starts so; it is one (then spaces); else an index
 
-_drive = StreamParser._run  # the state-machine driver, over text with no token waiting in it
+
+# ---- the declaration --------------------------------------------------------------------------
 
 
-def _is_special_prefix(text: str) -> bool:
-    return any(token.startswith(text) for token in _SPECIAL_TOKENS)
+def read_metadata(
+    parser: Glm4Parser, buf: str, start: int, base: int, final: bool
+) -> Opened | NotHeader | NeedMore:
+    """A segment's first line from ``buf[start]`` (in ``segment``; in ``after`` and ``separated``,
+    right after a call): ``[ \\t]*name[ \\t\\r]*\\n{`` opens a call, whose arguments are JSON (see
+    :meth:`Glm4Parser._scan_body`). Leading spaces (after a call, any whitespace) then a special
+    token, or (in ``segment``) an empty line, are framing: ``lead`` and ``blank`` take them.
+    Anything else is text, from ``start`` (after a skipped separator, from the first character
+    that is not whitespace). Held while it could still be a name, within the bound."""
+    n = len(buf)
+    limit = parser._limit
+    if parser._meta_at < 0:
+        segment = parser._state == "segment"
+        first = (_SPACES if segment else _WHITESPACE).match(buf, start).end()  # type: ignore[union-attr]
+        if first - start > limit:
+            return _text(parser, start)
+        if first == n:
+            return _NEED_MORE
+        char = buf[first]
+        if char == "<":
+            if _SPECIAL_TOKEN.match(buf, first) is not None:
+                parser._state = "lead"
+                return NotHeader(start)
+            if n - first < _LONGEST_SPECIAL and buf[first:] in _SPECIAL_PREFIXES:
+                return _NEED_MORE if n - start <= limit else _text(parser, start)
+            # not a special token: a declared name may still start with "<"
+        elif segment and (char == "\n" or (char == "\r" and buf.startswith("\n", first + 1))):
+            parser._state = "blank"  # empty metadata: a plain reply, its metadata line is framing
+            return NotHeader(start)
+        elif char == "\r" and first + 1 == n:
+            return _NEED_MORE if n - start <= limit else _text(parser, start)
+        if not parser.calls:  # calls=False: a call's metadata line is text
+            return _text(parser, start)
+        parser._meta_at = parser.header_seen = base + first
+        parser._meta_shape = _IN_NAME if _NAME_FIRST.match(buf, first) is not None else _NOT_NAME
+        parser._meta_name = 0 if parser._sorted_names else _NO_NAME
+
+    first = parser._meta_at - base
+    newline = buf.find("\n", parser.header_seen - base, start + limit + 1)
+    parser._extend_metadata(buf, base, newline if newline >= 0 else min(n, start + limit + 1))
+    if not parser._meta_shape and parser._meta_name == _NO_NAME:
+        return _text(parser, start, separated=parser._state == "separated")
+    if newline < 0:  # the line goes on: held, within the bound
+        return _NEED_MORE if n - start <= limit else _text(parser, start)
+    name = buf[first:newline].rstrip(" \t\r")
+    if not (parser._meta_shape or name in parser._declared):
+        return _text(parser, start)
+    body = newline + 1
+    if body - start > limit:
+        return _text(parser, start)
+    if body == n:
+        return _NEED_MORE
+    if buf[body] != "{":
+        return _text(parser, start)
+    parser._reset_metadata()
+    return Opened(name, body, "json", "after", start)
+
+
+def _text(parser: Glm4Parser, start: int, separated: bool = False) -> NotHeader:
+    """What was held from ``start`` is not a call header: it is text (the body's). After a
+    skipped separator, the whitespace before it is framing (state ``spaces``)."""
+    parser._state = "spaces" if separated else "body"
+    parser._reset_metadata()
+    return NotHeader(start)
+
+
+_BODY_MARKERS = {"assistant": re.escape(ASSISTANT), "end": "|".join(map(re.escape, END_OF_TURN))}
+_TOKEN_GOTO = {"assistant": "segment", "end": "ended"}
+_SPECIAL_PREFIX = "|".join(prefixes(token) for token in _SPECIAL_TOKENS)
 
 
 class _Pending:
@@ -119,8 +200,29 @@ class _Pending:
         self.early = False  # it came before any text was released (see _run_ids)
 
 
-class Glm4Parser(StreamParser):
+class Glm4Parser(Engine):
+    """The ``glm4`` format, declared: segments that start with a metadata line, between special
+    tokens. Token ids (the hooks below) place the special tokens whose text was skipped."""
+
     format_name = "glm4"
+    initial = "segment"
+    states = {
+        # every segment starts with its metadata line, read from its first character
+        "segment": State(markers={"metadata": ""}, readers={"metadata": read_metadata}),
+        "after": State(markers={"metadata": ""}, readers={"metadata": read_metadata}),
+        "separated": State(markers={"metadata": ""}, readers={"metadata": read_metadata}),
+        # framing the metadata reader hands over
+        "lead": State(markers=_BODY_MARKERS, goto=_TOKEN_GOTO, framing=True),
+        "blank": State(markers={"newline": "\n"}, goto={"newline": "body"}, framing=True),
+        "spaces": State(markers={"spaces": r"[ \t\r\n]*"}, anchored=True, otherwise="body",
+                        may_begin=lambda rest: False),
+        "body": State(markers=_BODY_MARKERS, goto=_TOKEN_GOTO, partial=_SPECIAL_PREFIX),
+        "ended": State(markers={"token": _ANY_SPECIAL}, goto={"token": "ended"},
+                       partial=_SPECIAL_PREFIX),
+    }
+    _string_stop = re.compile(r'["\\<]')  # "<" may begin a special token, which ends a body
+    _text_stop = re.compile("<")  # in a body, only a special token is a marker
+    framing_tokens = re.compile(_ANY_SPECIAL)  # their text is framing
 
     def __init__(
         self,
@@ -143,174 +245,99 @@ class Glm4Parser(StreamParser):
             raise ValueError(f"text_lag must be a non-negative int (characters), not {text_lag!r}")
         if text_lag:
             self.text_lag = text_lag
-        if self._sorted_names:
-            self._longest_name = max(map(len, self._sorted_names))
 
-    # The state of a stream, with the defaults it starts from (an instance stores what differs).
+    # The state of a stream, with the defaults it starts from. An instance stores what differs;
+    # keep the names few: past 30 an instance's attributes leave CPython's fast path (a real dict).
     special_token_ids: Mapping[int, str] = GLM4_9B_CHAT_SPECIAL_TOKEN_IDS
     _special_ids: frozenset[int] = frozenset(GLM4_9B_CHAT_SPECIAL_TOKEN_IDS)
     text_lag = 0
-    _longest_name = 0
-    _state = _SEGMENT
-    _turn_ended = False
-    _after_separator = False  # the whitespace after the last call precedes a separator
     _pending: list[_Pending] = []  # never appended to: an instance gets its own list first
-    _closing = False
     _texts_kept: bool | None = None  # whether special tokens show their text (learned)
     _meta_at = -1  # stream offset of the metadata's first character, once known
-    _meta_seen = -1  # scanned up to here: no newline before it
-    _meta_like = False  # name-like so far
-    _meta_spaces = False  # name-like, and only spaces since the name
-    _meta_candidate = -1  # index of a declared name that starts with the line so far
-    _meta_exact = False  # the line so far is a declared name and spaces
+    _meta_shape = _NOT_NAME
+    _meta_name = _NO_NAME
 
-    # ---- the metadata line, scanned incrementally ----------------------------------------
+    # ---- the metadata line, scanned incrementally (the reader's state) ----------------------
 
     def _reset_metadata(self) -> None:
-        if self._meta_at >= 0 or self._meta_seen >= 0:
-            self._meta_at = self._meta_seen = -1
-            self._meta_like = self._meta_spaces = self._meta_exact = False
-            self._meta_candidate = -1
+        if self._meta_at >= 0:
+            self._meta_at = -1
+            self._meta_shape = _NOT_NAME
+            self._meta_name = _NO_NAME
 
     def _extend_metadata(self, buf: str, base: int, stop: int) -> None:
-        """Take ``buf`` up to ``stop`` into the metadata line, from where the last look ended."""
-        seen = self._meta_seen - base
+        """Take ``buf`` up to ``stop`` into the metadata line, from where the last look ended
+        (``header_seen``)."""
+        seen = self.header_seen - base
         if seen >= stop:
             return
         start = self._meta_at - base
-        if self._meta_like:
-            if self._meta_spaces:
-                self._meta_like = _TRAILING.match(buf, seen, stop).end() == stop  # type: ignore[union-attr]
-            else:
-                end = _NAME_REST.match(buf, seen, stop).end()  # type: ignore[union-attr]
-                if end - start > _MAX_NAME_LIKE:
-                    self._meta_like = False
-                elif end < stop:
-                    self._meta_spaces = True
-                    self._meta_like = _TRAILING.match(buf, end, stop).end() == stop  # type: ignore[union-attr]
+        shape = self._meta_shape
+        if shape == _AFTER_NAME:
+            if _TRAILING.match(buf, seen, stop).end() != stop:  # type: ignore[union-attr]
+                shape = _NOT_NAME
+        elif shape == _IN_NAME:
+            end = _NAME_REST.match(buf, seen, stop).end()  # type: ignore[union-attr]
+            if end - start > _MAX_NAME_LIKE:
+                shape = _NOT_NAME
+            elif end < stop:
+                trailing = _TRAILING.match(buf, end, stop).end() == stop  # type: ignore[union-attr]
+                shape = _AFTER_NAME if trailing else _NOT_NAME
+        self._meta_shape = shape
         names = self._sorted_names
-        candidate = self._meta_candidate
+        candidate = self._meta_name
         if candidate >= 0 and not names[candidate].startswith(buf[seen:stop], seen - start):
             line = buf[start:stop]
             candidate = bisect.bisect_left(names, line, candidate)
             if candidate == len(names) or not names[candidate].startswith(line):
-                candidate = -1
-                name = line.rstrip(" \t\r")
-                self._meta_exact = name in self._declared
-        elif self._meta_exact:
-            self._meta_exact = _TRAILING.match(buf, seen, stop).end() == stop  # type: ignore[union-attr]
-        self._meta_candidate = candidate
-        self._meta_seen = base + stop
+                candidate = _DECLARED if line.rstrip(" \t\r") in self._declared else _NO_NAME
+        elif candidate == _DECLARED and _TRAILING.match(buf, seen, stop).end() != stop:  # type: ignore[union-attr]
+            candidate = _NO_NAME
+        self._meta_name = candidate
+        self.header_seen = base + stop
 
-    def _scan_metadata(self, buf: str, i: int, base: int) -> int:
-        """``buf[i:]`` starts a segment's metadata line (state segment) or follows a call."""
-        n = len(buf)
-        limit = self._limit
-        if self._meta_at < 0:
-            start = (_WHITESPACE if self._state is _AFTER else _SPACES).match(buf, i).end()  # type: ignore[union-attr]
-            if start - i > limit:
-                return self._to_body(i)
-            if start == n:
-                return i
-            char = buf[start]
-            if char == "<":
-                token = _SPECIAL_TOKEN.match(buf, start)
+    # ---- hooks on the engine ------------------------------------------------------------------
+
+    def _scan_text(self, state: State, buf: str, i: int, base: int) -> int:
+        """The engine's, and three things of glm4's: ``calls=False`` leaves the turn structure
+        framing (the engine would make all of it text; here only a call's metadata line is, as
+        the reader says); text after a token that moves to ``body`` or ``ended`` is not held as
+        if it followed a call; a special token's text whose id came first acts once, here."""
+        if self.calls:
+            j = Engine._scan_text(self, state, buf, i, base)
+        else:
+            self.calls = True
+            j = Engine._scan_text(self, state, buf, i, base)
+            self.calls = False
+        if j > i and self._header_at < 0:
+            if self._after_call and self._state in ("body", "ended"):
+                self._after_call = False
+            if self._pending:
+                token = _SPECIAL_AT_END.search(buf, max(i, j - _LONGEST_SPECIAL), j)
                 if token is not None:
-                    self._special(token.group(), base + start)  # the whitespace before is framing
-                    return token.end()
-                if n - start < _LONGEST_SPECIAL and _is_special_prefix(buf[start:]):
-                    return self._hold(buf, i)
-                # not a special token: a declared name may still start with "<"
-            elif char == "\n" or (char == "\r" and buf.startswith("\n", start + 1)):
-                self._state = _BODY  # empty metadata: a plain reply, its metadata line is framing
-                return buf.index("\n", start) + 1
-            elif char == "\r" and start + 1 == n:
-                return self._hold(buf, i)
-            if not self.calls:  # calls=False: a call's metadata line is text
-                return self._to_body(i)
-            self._meta_at = self._meta_seen = base + start
-            self._meta_like = _NAME_FIRST.match(buf, start) is not None
-            self._meta_candidate = 0 if self._sorted_names else -1
+                    self._text_came(token.group(), base + token.start())
+        return j
 
-        start = self._meta_at - base
-        newline = buf.find("\n", self._meta_seen - base, i + limit + 1)
-        self._extend_metadata(buf, base, newline if newline >= 0 else min(n, i + limit + 1))
-        if not (self._meta_like or self._meta_candidate >= 0 or self._meta_exact):
-            return self._to_body(start if self._after_separator else i)
-        if newline < 0:
-            return self._hold(buf, i)
-        name = buf[start:newline].rstrip(" \t\r")
-        if not (self._meta_like or name in self._declared):
-            return self._to_body(i)
-        body = newline + 1
-        if body - i > limit:
-            return self._to_body(i)
-        if body == n:
+    def _read_header(self, buf: str, i: int, base: int) -> int:
+        """The engine's, for glm4's one reader (which never leaves the bound to the engine: it
+        says "text" itself), kept short: it runs for every delta of every metadata line."""
+        answer = read_metadata(self, buf, i, base, False)
+        if answer is _NEED_MORE:
             return i
-        if buf[body] != "{":
-            return self._to_body(i)
-        self._state = _CALL
-        self._reset_metadata()
-        self._open_call(name, base + body)
-        return body
-
-    def _hold(self, buf: str, i: int) -> int:
-        return self._to_body(i) if len(buf) - i > self._limit else i
-
-    def _to_body(self, i: int) -> int:
-        """What was held from ``i`` is not a call header: it is text."""
-        self._state = _BODY
-        self._after_separator = False
-        self._reset_metadata()
-        return i
-
-    # ---- bodies ---------------------------------------------------------------------------
-
-    def _may_hold(self, held: str) -> bool:
-        if self._pending:  # the text just past a token known by its id, which may still show
-            return True  # the token's own text (bounded by the hold-back limit)
-        stripped = held.lstrip(" \t\r\n")
-        if _is_special_prefix(stripped):
-            return True
-        line = _METADATA_LINE.fullmatch(held)  # a metadata line that could still be a name
-        if line is None:
-            return False
-        name = line.group("name").strip(" \t\r")
-        return not name or _NAME_LIKE.fullmatch(name) is not None or any(
-            declared.startswith(name) for declared in self._declared
-        )
-
-    def _may_hold_in_call(self, held: str) -> bool:
-        return _is_special_prefix(held)
-
-    _string_stop = re.compile(r'["\\<]')  # "<" may begin a special token, which ends a body
-    _text_stop = re.compile("<")  # in a body, only a special token is a marker
-    framing_tokens = re.compile("|".join(map(re.escape, SPECIAL_TOKENS)))  # their text is framing
-
-    def _fast_path(self) -> int:
-        if self._pending:
-            return 0
-        if self._state is _CALL:  # a held call (never started) takes no fast path
-            scanner = self._scanner
-            started = self._call_index is not None
-            return _IN_STRING if started and scanner.in_string and not scanner.escaped else 0
-        return _IN_TEXT if self._state is _BODY else 0
+        self._header_at = -1
+        if type(answer) is NotHeader:
+            self._after_call = False
+            return answer.upto
+        assert type(answer) is Opened
+        self._body = answer.body
+        self._state = "call"  # what follows it is decided when it ends (_call_ended)
+        self._open_call(answer.name, base + answer.at)
+        return answer.at
 
     def _scan_body(self, buf: str, i: int, base: int) -> int:
-        n = len(buf)
-        token = _SPECIAL_TOKEN.search(buf, i)
-        if token is not None:
-            self._text(buf[i : token.start()], base + token.start())
-            self._special(token.group(), base + token.start())
-            return token.end()
-        hold = n
-        bracket = buf.rfind("<", max(i, n - _LONGEST_SPECIAL + 1))
-        if bracket >= 0 and _is_special_prefix(buf[bracket:]):
-            hold = bracket
-        self._text(buf[i:hold], base + hold)
-        return hold
-
-    def _scan_call_body(self, buf: str, i: int, base: int) -> int:
+        """A call's arguments: the engine's JSON body (to the matching ``}``), but a special
+        token's text inside them ends them there, a truncated call (contract v2); what could
+        still become one is held."""
         n = len(buf)
         if "<" not in buf:  # the hot path: no special token's text can be in it
             scanner = self._scanner
@@ -326,50 +353,77 @@ class Glm4Parser(StreamParser):
                 self._call_piece(buf[i:end], base + end)
             self._close_call(base + end)
             return self._call_ended(end)
-        limit = -1  # a special token's text ends an open body (contract v2): scan up to it
+        limit = -1  # scan up to a special token's text, or what may still become one (held)
         token = _SPECIAL_TOKEN.search(buf, i)
         if token is not None:
             limit = token.start()
         else:
             bracket = buf.rfind("<", max(i, n - _LONGEST_SPECIAL + 1))
-            if bracket >= 0 and _is_special_prefix(buf[bracket:]):
-                limit = bracket  # it may still become one: held
+            if bracket >= 0 and buf[bracket:] in _SPECIAL_PREFIXES:
+                limit = bracket
         end = self._scan_call(buf, i, base, limit)
         if end >= 0:
             return self._call_ended(end)
         if token is None:
             return n if limit < 0 else limit
         self._close_call(base + limit, f"truncated call: {token.group()} came inside the arguments")
-        self._state = _AFTER  # the token is read there
+        self._body = None
+        self._state = "after"  # the token is read there
         return limit
 
     def _call_ended(self, end: int) -> int:
-        self._state = _AFTER
-        self._after_separator = False
+        """A call's arguments closed at ``end``: ``after`` follows; or ``separated``, if a token
+        placed inside them acts now, right after them (a skipped separator)."""
+        self._body = None
         pending = self._pending
-        if pending and pending[0].after_call:  # a separator skipped inside the arguments
+        if pending and pending[0].after_call:
             del pending[0]
-            self._after_separator = True
+            self._state = "separated"
+        else:
+            self._state = "after"
         return end
 
-    def _special(self, token: str, at: int = -1) -> None:
-        """A special token, at its text or (``at`` < 0) by its id."""
-        if at >= 0 and self._pending:  # its id may have come first: it acts once, here
-            for position, pending in enumerate(self._pending):
-                if pending.token == token and pending.arrival - _LOOKAHEAD <= at:
-                    del self._pending[position]
-                    self._texts_kept = True
-                    break
-        self._after_separator = False
-        self._reset_metadata()
-        if token == ASSISTANT:
-            if not self._turn_ended:
-                self._state = _SEGMENT
-        else:
-            self._turn_ended = True
-            self._state = _BODY
+    def _may_hold(self, held: str) -> bool:
+        if self._pending:  # the text just past a token known by its id, which may still show
+            return True  # the token's own text (bounded by the hold-back limit)
+        if held.lstrip(" \t\r\n") in _SPECIAL_PREFIXES:
+            return True
+        line = _METADATA_LINE.fullmatch(held)  # a metadata line that could still be a name
+        if line is None:
+            return False
+        name = line.group("name").strip(" \t\r")
+        return not name or _NAME_LIKE.fullmatch(name) is not None or any(
+            declared.startswith(name) for declared in self._declared
+        )
+
+    def _may_hold_in_call(self, held: str) -> bool:
+        return held in _SPECIAL_PREFIXES
+
+    def _fast_path(self) -> int:
+        if self._pending:
+            return 0
+        if self._body is not None:  # a held call (never started) takes no fast path
+            scanner = self._scanner
+            started = self._call_index is not None
+            return _IN_STRING if started and scanner.in_string and not scanner.escaped else 0
+        state = self._state
+        return _IN_TEXT if (state == "body" or state == "ended") and self._header_at < 0 else 0
 
     # ---- token ids ------------------------------------------------------------------------
+
+    def _text_came(self, token: str, at: int) -> None:
+        """A special token's text acted at ``at``: if its id came first, it acts once, here."""
+        for position, pending in enumerate(self._pending):
+            if pending.token == token and pending.arrival - _LOOKAHEAD <= at:
+                del self._pending[position]
+                self._texts_kept = True
+                break
+
+    def _special(self, token: str) -> None:
+        """A special token known by its id acts: ``<|assistant|>`` starts a segment, the others
+        end the turn (after that, nothing does anything)."""
+        if self._state != "ended":
+            self._state = "segment" if token == ASSISTANT else "ended"
 
     def _run_ids(self, buf: str, base: int, token_ids: Sequence[int], delta_at: int) -> int:
         if not self._special_ids.isdisjoint(token_ids):
@@ -393,16 +447,16 @@ class Glm4Parser(StreamParser):
             self._run = self._run_pending  # type: ignore[method-assign]  # until none waits
         return self._run(buf, base)
 
-    def _run_pending(self, buf: str, base: int) -> int:
+    def _run_pending(self, buf: str, base: int, closing: bool = False) -> int:
         """Drive the text up to each waiting token's place, and act on it there. While a token
-        waits, this is the parser's ``_run`` (an instance attribute, so that the usual driver
+        waits, this is the parser's ``_run`` (an instance attribute, so that the engine's driver
         runs with no check at all when none does)."""
-        cut = self._act_on_pending(buf, base)
+        cut = self._act_on_pending(buf, base, closing)
         if not self._pending:
             self.__dict__.pop("_run", None)
         return cut
 
-    def _act_on_pending(self, buf: str, base: int) -> int:
+    def _act_on_pending(self, buf: str, base: int, closing: bool) -> int:
         n = len(buf)
         fed = base + n
         pending = self._pending
@@ -410,19 +464,19 @@ class Glm4Parser(StreamParser):
         while pending:
             token = pending[0]
             if token.after_call:
-                if self._state is _CALL:
-                    j = self._scan_call_body(buf, i, base)  # releases the token if it closes
-                    if self._state is _CALL:
+                if self._body is not None:
+                    j = self._scan_body(buf, i, base)  # releases the token if it closes
+                    if self._body is not None:
                         return j
                     i = j
                     continue
                 token.after_call = False  # the call ended otherwise (its text truncated it)
                 token.lo = token.hi = base + i
             lo = min(max(token.lo - base, i), n)
-            if token.lo > fed and not self._closing:
+            if token.lo > fed and not closing:
                 break  # its place is not fed yet
             i += _drive(self, buf[i:lo], base + i) if lo > i else 0
-            if self._state is _CALL:
+            if self._body is not None:
                 token.after_call = True
                 continue
             if not pending or pending[0] is not token:
@@ -430,8 +484,8 @@ class Glm4Parser(StreamParser):
             hi = min(max(token.hi - base, lo), n)
             lookahead = 0 if self._texts_kept is False else _LOOKAHEAD
             if token.lo != token.hi:  # a middle id: its place is decided by the names after it
-                lookahead = max(lookahead, self._longest_name + 1)
-            if fed < token.hi + lookahead and not self._closing and fed - base - i <= self._limit:
+                lookahead = max(lookahead, max(map(len, self._sorted_names), default=0) + 1)
+            if fed < token.hi + lookahead and not closing and fed - base - i <= self._limit:
                 return i  # its text may still show up: wait for it
             kept = buf.find(token.token, i, hi + lookahead + _LONGEST_SPECIAL) if lookahead else -1
             if kept >= 0:  # special tokens are kept: its text, just ahead, acts where it stands
@@ -442,17 +496,19 @@ class Glm4Parser(StreamParser):
                 continue
             self._texts_kept = False
             del pending[0]
-            if lo == hi or self._state is _AFTER:
+            after_call = self._state in _AFTER_CALL
+            if lo == hi or after_call:
                 split = lo
             else:
                 split = self._middle_place(buf, lo, hi, hi if token.early else -1)
                 i += _drive(self, buf[i:split], base + i) if split > i else 0
-                if self._state is _CALL:  # a call opened before it: it acts when that closes
+                if self._body is not None:  # a call opened before it: it acts when that closes
                     token.after_call = True
                     pending.insert(0, token)
                     continue
-            if self._state is _AFTER and lo != hi and token.token == ASSISTANT:
-                self._after_separator = True  # GLM-4 wrote it right after the call
+                after_call = self._state in _AFTER_CALL
+            if after_call and lo != hi and token.token == ASSISTANT:
+                self._state = "separated"  # GLM-4 wrote it right after the call
                 continue
             self._flush(buf[i:split], base + i, at_special=True)
             self._special(token.token)
@@ -488,35 +544,33 @@ class Glm4Parser(StreamParser):
     # ---- end ------------------------------------------------------------------------------
 
     def _flush(self, held: str, base: int, at_special: bool = False) -> None:
-        """The segment ends here: finish or fail the call, release held text. Whitespace-only
-        metadata is framing, and so is whitespace after a call when a special token follows."""
+        """The segment ends here (a special token known by its id, or the end of the stream):
+        finish or fail the call, release held text. Whitespace-only metadata is framing, and so
+        is whitespace after a call when a special token follows, or after a skipped separator."""
         end = base + len(held)
-        if self._state is _CALL:
+        state = self._state
+        if self._body is not None:
             if held:  # what was held as a possible special token is arguments after all
                 self._call_piece(held, end)
             self._fail_truncated(end)
-        elif self._state is _AFTER and self._after_separator:
+            self._body = None
+        elif state == "separated":
             self._text(held.lstrip(" \t\r\n"), end)  # the separator stood before the whitespace
-        elif self._state is _AFTER and at_special:
+        elif state == "after" and at_special:
             if held.strip(" \t\r\n"):  # whitespace between a call and a special token is framing
                 self._text(held, end)
-        elif held.strip(" \t\r\n") or self._state is not _SEGMENT:
+        elif held.strip(" \t\r\n") or state != "segment":
             self._text(held, end)
+        self._header_at = -1
+        self._after_call = False
         self._reset_metadata()
 
     def _finish(self, buf: str, base: int) -> None:
-        self._closing = True
-        cut = self._run_pending(buf, base) if self._pending else 0
+        cut = self._run_pending(buf, base, closing=True) if self._pending else 0
         self._flush(buf[cut:], base + cut)
 
 
-Glm4Parser._handlers = {
-    _SEGMENT: Glm4Parser._scan_metadata,
-    _AFTER: Glm4Parser._scan_metadata,
-    _BODY: Glm4Parser._scan_body,
-    _CALL: Glm4Parser._scan_call_body,
-}
-
+_drive = Engine._run  # the engine's driver, over text with no token waiting in it
 
 # ---- the prompt renderer ----------------------------------------------------------------------
 
