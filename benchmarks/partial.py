@@ -89,5 +89,24 @@ def measure(quick: bool) -> list[dict[str, Any]]:
                                             repeat)}
                 if pjp_loads is not None:
                     row["pjp_us"] = _best(lambda text=released: pjp_loads(text), repeat)
+                row["ui_us_per_delta"], row["plain_us_per_delta"] = _ui(fmt, shape, size)
                 rows.append(row)
     return rows
+
+
+def _ui(fmt: str, shape: str, size: int) -> tuple[float, float]:
+    """µs per delta of a whole stream for a UI that asks ``partial_arguments()`` once every 16
+    deltas, and of the same stream without asking (best of 3)."""
+    import streamparse
+
+    deltas = payloads.deltas(payloads.render(payloads.single_call(shape, size), fmt), fmt)
+
+    def stream(ask: bool) -> None:
+        parser = streamparse.StreamParser(fmt)
+        for k, delta in enumerate(deltas):
+            parser.feed(delta)
+            if ask and k % 16 == 15:
+                parser.partial_arguments()
+        parser.close()
+
+    return (_best(lambda: stream(True), 3) / len(deltas), _best(lambda: stream(False), 3) / len(deltas))

@@ -338,12 +338,21 @@ def report(results: dict[str, Any]) -> str:
     if partial_rows:
         pjp = any("pjp_us" in r for r in partial_rows)
         out += ["", "### One partial_arguments() call, against re-parsing the arguments so far "
-                "(µs)", "", "| format | arguments | partial_arguments() | pydantic_core partial | ratio |"
-                + (" partial-json-parser |" if pjp else ""),
-                "|---|---|---:|---:|---:|" + ("---:|" if pjp else "")]
+                "(µs), and a UI asking every 16 deltas (µs per delta, against not asking)", "",
+                "| format | arguments | partial_arguments() | pydantic_core partial | ratio |"
+                + (" partial-json-parser |" if pjp else "") + " UI, every 16 deltas | not asking |",
+                "|---|---|---:|---:|---:|" + ("---:|" if pjp else "") + "---:|---:|"]
         out += [f"| {r['format']} | {SHAPE_LABELS[r['shape']]}, {fmt_size(r['size'])} | "
                 f"{r['ours_us']:.1f} | {r['pydantic_us']:.1f} | {r['pydantic_us'] / r['ours_us']:.1f}× |"
-                + (f" {r['pjp_us']:.0f} |" if pjp else "") for r in partial_rows]
+                + (f" {r['pjp_us']:.0f} |" if pjp else "")
+                + f" {r['ui_us_per_delta']:.2f} | {r['plain_us_per_delta']:.2f} |" for r in partial_rows]
+    validators = results.get("validators")
+    if validators:
+        out += ["", "### validate=True: the validators on 20 realistic tools (µs per schema or call)",
+                "", "| validator | compile | valid arguments | invalid, every error listed |",
+                "|---|---:|---:|---:|"]
+        out += [f"| {name} | {v['compile_us']:.1f} | {v['valid_us']:.2f} | {v['invalid_us']:.2f} |"
+                for name, v in validators.items()]
     for shape in ("string", "keys", "plain"):
         side = [r for r in rows if r["shape"] == shape and
                 (r["group"] in ("baseline", "vllm") or r["group"] == "floor"
@@ -604,6 +613,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
         progress("partial: one partial_arguments() call against re-parsing with pydantic_core ...")
         results["partial"] = partial.measure(args.quick)
+        from . import validators
+
+        progress("partial: validate=True's validators, compile and validate ...")
+        results["validators"] = validators.measure()
     if "baselines" in args.parts:
         rows, notes = run_baselines(args)
         results["rows"] += rows
