@@ -86,6 +86,7 @@ from .tokens import (
     GLM4_9B_CHAT_SPECIAL_TOKEN_IDS,
     SPECIAL_TOKENS,
     TURN_TOKENS,
+    checked_token_options,
 )
 
 _SPECIAL_TOKENS = SPECIAL_TOKENS
@@ -232,17 +233,10 @@ class Glm4Parser(Engine):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if special_token_ids is not None:
-            unknown = sorted(set(special_token_ids.values()) - set(_SPECIAL_TOKENS))
-            if unknown:
-                raise ValueError(
-                    f"special_token_ids maps to {unknown}; the glm4 parser acts on "
-                    f"{list(_SPECIAL_TOKENS)}"
-                )
-            self.special_token_ids = dict(special_token_ids)
-            self._special_ids = frozenset(special_token_ids)
-        if type(text_lag) is not int or text_lag < 0:
-            raise ValueError(f"text_lag must be a non-negative int (characters), not {text_lag!r}")
+        ids = checked_token_options(self.format_name, special_token_ids, text_lag)
+        if ids is not None:
+            self.special_token_ids = ids
+            self._special_ids = frozenset(ids)
         if text_lag:
             self.text_lag = text_lag
 

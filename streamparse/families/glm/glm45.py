@@ -94,6 +94,7 @@ from .tokens import (
     SYSTEM,
     TURN_TOKENS,
     USER,
+    checked_token_options,
 )
 
 # ---- the parser ---------------------------------------------------------------------------------
@@ -251,19 +252,10 @@ class Glm45Parser(Engine):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if special_token_ids is not None:
-            unknown = sorted(set(special_token_ids.values()) - set(SPECIAL_TOKENS))
-            if unknown:
-                raise ValueError(
-                    f"special_token_ids maps to {unknown}; the {self.format_name} parser acts on "
-                    f"{list(SPECIAL_TOKENS)}"
-                )
-            self.special_token_ids = dict(special_token_ids)
-            self._turn_ids = frozenset(
-                i for i, token in special_token_ids.items() if token in END_OF_TURN
-            )
-        if type(text_lag) is not int or text_lag < 0:
-            raise ValueError(f"text_lag must be a non-negative int (characters), not {text_lag!r}")
+        ids = checked_token_options(self.format_name, special_token_ids, text_lag)
+        if ids is not None:
+            self.special_token_ids = ids
+            self._turn_ids = frozenset(i for i, token in ids.items() if token in END_OF_TURN)
         if text_lag:
             self.text_lag = text_lag
 

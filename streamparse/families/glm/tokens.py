@@ -4,6 +4,7 @@ tests and the benchmarks use."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 SYSTEM = "<|system|>"
 USER = "<|user|>"
@@ -27,3 +28,22 @@ GLM4_9B_CHAT_SPECIAL_TOKEN_IDS: Mapping[int, str] = {
     151338: OBSERVATION,
 }
 """glm-4-9b-chat's ids of the special tokens the parser acts on."""
+
+
+def checked_token_options(
+    format_name: str, special_token_ids: Mapping[int, str] | None, text_lag: Any
+) -> dict[int, str] | None:
+    """The GLM formats' ``special_token_ids=`` and ``text_lag=``, checked (a ``ValueError``
+    naming the problem); the ids as a new dict, or None when not given."""
+    ids = None
+    if special_token_ids is not None:
+        unknown = sorted(set(special_token_ids.values()) - set(SPECIAL_TOKENS))
+        if unknown:
+            raise ValueError(
+                f"special_token_ids maps to {unknown}; the {format_name} parser acts on "
+                f"{list(SPECIAL_TOKENS)}"
+            )
+        ids = dict(special_token_ids)
+    if type(text_lag) is not int or text_lag < 0:
+        raise ValueError(f"text_lag must be a non-negative int (characters), not {text_lag!r}")
+    return ids
