@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_qwen_generated import MODES, deltas, differences, distinct_modes, lag
+from test_qwen_generated import (
+    MODES,
+    assert_streams_parse_as_written,
+    assert_whole_texts_parse_as_written,
+    deltas,
+)
 
 import streamparse
 from helpers import feed_checked
@@ -69,30 +74,12 @@ def replay(record: dict[str, Any], mode: str, k: int, text_lag: int) -> ParseRes
 def test_streams_parse_as_written(fmt: str, stop: str, k: int) -> None:
     """Every reply, streamed ``k`` tokens per delta with its token ids, with or without its stop
     string, gives the written parse and keeps every invariant ``feed_checked`` checks."""
-    failures = []
-    for record in CORPUS[fmt]:
-        for mode in distinct_modes(record):
-            try:
-                problems = differences(
-                    replay(record, mode, k, lag(record, stop)), record["expected"]
-                )
-            except Exception as exc:  # an invariant (AssertionError) or a crash: report them all
-                problems = [f"{type(exc).__name__}: {exc}"]
-            if problems:
-                failures.append(f"{record['id']} [{mode}]: " + "; ".join(problems))
-    assert not failures, f"{len(failures)} of {len(CORPUS[fmt])} replies:\n" + "\n".join(failures)
+    assert_streams_parse_as_written(CORPUS[fmt], replay, stop, k)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_whole_text_parses_as_written(fmt: str) -> None:
-    failures = []
-    for record in CORPUS[fmt]:
-        result = streamparse.parse(record["response"], fmt, tools=TOOLS[record["tools"]],
-                                   reasoning=record["reasoning"])  # fmt: skip
-        problems = differences(result, record["expected"])
-        if problems:
-            failures.append(f"{record['id']}: " + "; ".join(problems))
-    assert not failures, "\n".join(failures)
+    assert_whole_texts_parse_as_written(CORPUS[fmt], fmt, TOOLS)
 
 
 # ---- the corpus itself (no parser needed) ----------------------------------------------------

@@ -105,6 +105,40 @@ def differences(result: ParseResult, expected: dict[str, Any]) -> list[str]:
     return out
 
 
+def assert_streams_parse_as_written(
+    records: list[dict[str, Any]], replay: Any, stop: str, k: int
+) -> None:
+    """Each record, replayed in each of its distinct detokenizer modes by ``replay(record, mode,
+    k, text_lag)``, gives its written parse; every failing record is reported at once (an
+    invariant's AssertionError or a crash counts as a failure)."""
+    failures = []
+    for record in records:
+        for mode in distinct_modes(record):
+            try:
+                problems = differences(
+                    replay(record, mode, k, lag(record, stop)), record["expected"]
+                )
+            except Exception as exc:  # an invariant (AssertionError) or a crash: report them all
+                problems = [f"{type(exc).__name__}: {exc}"]
+            if problems:
+                failures.append(f"{record['id']} [{mode}]: " + "; ".join(problems))
+    assert not failures, f"{len(failures)} of {len(records)} replies:\n" + "\n".join(failures)
+
+
+def assert_whole_texts_parse_as_written(
+    records: list[dict[str, Any]], fmt: str, tools: dict[str, Any]
+) -> None:
+    """``parse()`` of each record's whole response gives its written parse."""
+    failures = []
+    for record in records:
+        result = streamparse.parse(record["response"], fmt, tools=tools[record["tools"]],
+                                   reasoning=record["reasoning"])  # fmt: skip
+        problems = differences(result, record["expected"])
+        if problems:
+            failures.append(f"{record['id']}: " + "; ".join(problems))
+    assert not failures, "\n".join(failures)
+
+
 def _configs() -> list[Any]:
     return [
         pytest.param(fmt, stop, k, id=f"{fmt}-{stop}-x{k}")
@@ -116,30 +150,12 @@ def _configs() -> list[Any]:
 def test_streams_parse_as_written(fmt: str, stop: str, k: int) -> None:
     """Every reply of the format, streamed ``k`` tokens per delta, with or without stop strings,
     gives the written parse and keeps every invariant ``feed_checked`` checks."""
-    failures = []
-    for record in CORPUS[fmt]:
-        for mode in distinct_modes(record):
-            try:
-                problems = differences(
-                    replay(record, mode, k, lag(record, stop)), record["expected"]
-                )
-            except Exception as exc:  # an invariant (AssertionError) or a crash: report them all
-                problems = [f"{type(exc).__name__}: {exc}"]
-            if problems:
-                failures.append(f"{record['id']} [{mode}]: " + "; ".join(problems))
-    assert not failures, f"{len(failures)} of {len(CORPUS[fmt])} replies:\n" + "\n".join(failures)
+    assert_streams_parse_as_written(CORPUS[fmt], replay, stop, k)
 
 
 @pytest.mark.parametrize("fmt", REGISTERED)
 def test_whole_text_parses_as_written(fmt: str) -> None:
-    failures = []
-    for record in CORPUS[fmt]:
-        result = streamparse.parse(record["response"], fmt, tools=TOOLS[record["tools"]],
-                                   reasoning=record["reasoning"])  # fmt: skip
-        problems = differences(result, record["expected"])
-        if problems:
-            failures.append(f"{record['id']}: " + "; ".join(problems))
-    assert not failures, "\n".join(failures)
+    assert_whole_texts_parse_as_written(CORPUS[fmt], fmt, TOOLS)
 
 
 # ---- the corpus itself (no parser needed) ----------------------------------------------------
