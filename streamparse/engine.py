@@ -36,7 +36,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
-from .parser import _IN_STRING, _IN_TEXT, StreamParser
+from .events import TextEvent, ToolCallDelta, _new_event
+from .parser import StreamParser
+from .reasoning import _IN_BODY, _IN_STRING, _IN_TEXT, _IN_TEXT_WS
 
 _WHITESPACE = " \t\r\n"
 
@@ -106,6 +108,15 @@ class Body:
         """Inside a started call: whether ``held`` could still begin what ends a value or the
         call (invariant 3)."""
         return False
+
+    def taking(self) -> bool:
+        """Whether :meth:`take` may take the next delta whole (asked after a feed)."""
+        return False
+
+    def take(self, delta: str) -> str | None:
+        """``feed()``'s fast path: ``delta`` consumed whole as value content, returning the
+        arguments piece it makes; or None, and nothing changed (the delta takes ``scan``)."""
+        return None
 
 
 @dataclass(frozen=True)
@@ -316,14 +327,60 @@ class Engine(StreamParser):
 
     def _fast_path(self) -> int:
         if self._call_index is not None:
+            body = self._body
+            if isinstance(body, Body):
+                return _IN_BODY if body.taking() else 0
             scanner = self._scanner
-            return _IN_STRING if self._body == "json" and scanner.in_string and not scanner.escaped else 0
+            return _IN_STRING if body == "json" and scanner.in_string and not scanner.escaped else 0
         if self._body is None and self._header_at < 0 and not self._after_call:
             state = self.states[self._state]
             if state.anchored or state.framing:
                 return 0
             return _IN_TEXT if not self._line_start or not state.line_start else 0
         return 0
+
+    def _held_fast_path(self, held: str) -> int:
+        # "v2" framing holds text's trailing whitespace (it may precede a call): running text
+        # goes on from it (mid-line, where markers count only at a line start).
+        if self.framing != "v2" or held.strip(_WHITESPACE) or self._fast_path() is not _IN_TEXT:
+            return 0
+        return 0 if "\n" in held and self.states[self._state].line_start else _IN_TEXT_WS
+
+    def _fast_take(self, fast: int, delta: str) -> list[Any] | None:
+        if fast is _IN_BODY:
+            assert isinstance(self._body, Body)
+            piece = self._body.take(delta)
+            if piece is None:
+                return None
+            start = self._emitted
+            self._fed = self._emitted = end = self._fed + len(delta)
+            self._call_parts.append(piece)
+            return [_new_event(ToolCallDelta, (self._call_index, piece, (start, end)))]
+        if fast is _IN_STRING or self.framing != "v2":
+            return None
+        # Running text ("v2"): a delta that could begin no marker, but for whitespace at its
+        # end, which is held, as _release_text holds it. (The format's _text_stop finds a
+        # marker's first character, or whitespace at the end: only the latter may match.)
+        stop = self._text_stop.search(delta)
+        last = len(delta) - 1
+        if stop is not None and (stop.start() != last or delta[last] not in _WHITESPACE):
+            return None
+        held = self._held
+        text = held + delta if held else delta
+        if "\n" in text and self.states[self._state].line_start:
+            return None
+        stripped = text.rstrip(_WHITESPACE)
+        trailing = len(text) - len(stripped)
+        if trailing > self._limit:
+            return None
+        self._fed = fed = self._fed + len(delta)
+        self._held = text[len(stripped):] if trailing else ""
+        self._fast = _IN_TEXT_WS if trailing else _IN_TEXT
+        if not stripped:
+            return []
+        start, end = self._emitted, fed - trailing
+        self._emitted = end
+        return [_new_event(TextEvent, (stripped, (start, end)))]
 
     def _may_hold_in_call(self, held: str) -> bool:
         body = self._body

@@ -36,7 +36,7 @@ from .events import (
 )
 from .jsonscan import MAX_DEPTH, JsonScanner
 from .partial import PartialBuilder
-from .reasoning import ReasoningLayer
+from .reasoning import _IN_STRING, _IN_TEXT, ReasoningLayer
 from .tools import Tool, tool_set
 from .validation import validators_for, violation
 
@@ -45,7 +45,6 @@ MIN_HOLD_BACK = 128
 :data:`NAME_HOLD_BACK` if that is more (contract v2)."""
 NAME_HOLD_BACK = 64
 REASONING_MODES = ("auto", "started", "off")
-_IN_STRING, _IN_TEXT = 1, 2  # feed()'s fast paths
 
 def formats() -> list[str]:
     """The names of the formats streamparse can parse."""
@@ -286,10 +285,14 @@ class StreamParser:
                     self._fed = self._emitted = end = self._fed + len(delta)
                     self._call_parts.append(delta)
                     return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
-            elif self._text_stop.search(delta) is None:
+            elif fast is _IN_TEXT and self._text_stop.search(delta) is None:
                 start = self._emitted
                 self._fed = self._emitted = end = self._fed + len(delta)
                 return [_new_event(TextEvent, (delta, (start, end)))]
+            else:  # the format's own fast paths (and a second look at what missed these)
+                taken = self._fast_take(fast, delta)
+                if taken is not None:
+                    return taken
         if self._closed:
             raise ParserClosedError("feed() called after close(); create a new parser per stream")
         if type(delta) is not str and not isinstance(delta, str):
@@ -297,23 +300,6 @@ class StreamParser:
         if self._layer is not None:
             return self._layer.feed(delta, token_ids)
         return self._feed_text(delta, token_ids)
-
-    def _feed_passed(self, delta: str) -> list[Any]:
-        """The reasoning layer's way in for a whole delta it passes on untouched (no ids): the
-        format's fast paths first (``feed()`` cannot take them behind the layer), else
-        ``_feed_text``. Spans are the format's offsets, which the layer moves."""
-        fast = self._fast_path() if not self._held else 0
-        if fast is _IN_STRING:
-            if self._string_stop.search(delta) is None:
-                start = self._emitted
-                self._fed = self._emitted = end = self._fed + len(delta)
-                self._call_parts.append(delta)
-                return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
-        elif fast and self._text_stop.search(delta) is None:
-            start = self._emitted
-            self._fed = self._emitted = end = self._fed + len(delta)
-            return [_new_event(TextEvent, (delta, (start, end)))]
-        return self._feed_text(delta, None)
 
     def _feed_text(self, delta: str, token_ids: Sequence[int] | None) -> list[Any]:
         """``feed`` for the format alone (also the reasoning layer's way in)."""
@@ -328,9 +314,9 @@ class StreamParser:
                 cut = self._run_ids(buf, base, token_ids, len(held))
             else:
                 cut = self._run(buf, base)
-            self._held = held = buf[cut:] if cut < len(buf) else ""
-            # behind a reasoning layer, every delta goes through the layer: no fast path
-            self._fast = 0 if held or self._layer is not None else self._fast_path()
+            self._held = buf[cut:] if cut < len(buf) else ""
+            # behind a reasoning layer, the layer decides (ReasoningLayer._hand_over)
+            self._fast = 0 if self._layer is not None else self._next_fast_path()
         return events
 
     def close(self) -> list[Event]:
@@ -393,8 +379,22 @@ class StreamParser:
 
     def _fast_path(self) -> int:
         """After a feed that left nothing held: which fast path the next delta may take
-        (``_IN_STRING``, ``_IN_TEXT``, or 0). Formats say when."""
+        (``_IN_STRING``, ``_IN_TEXT``, another the format takes in ``_fast_take``, or 0).
+        Formats say when."""
         return 0
+
+    def _held_fast_path(self, held: str) -> int:
+        """Like ``_fast_path``, after a feed that left ``held`` held (default: none)."""
+        return 0
+
+    def _next_fast_path(self) -> int:
+        held = self._held
+        return self._fast_path() if not held else self._held_fast_path(held)
+
+    def _fast_take(self, fast: int, delta: str) -> list[Any] | None:
+        """A format's own fast path ``fast``: the events of ``delta`` consumed whole, or None
+        (then the delta takes the general way)."""
+        return None
 
     def hold_back_problem(self) -> str | None:
         """Invariant 3, as this parser sees it now: ``None`` if what it holds is what it may hold

@@ -31,6 +31,10 @@ OPEN, CLOSE = "<think>", "</think>"
 _WHITESPACE = re.compile(r"[ \t\r\n]*")
 _NEWLINES = re.compile(r"\n*")
 _TRAILING_NEWLINES = re.compile(r"\n*\Z")
+# The fast paths of StreamParser.feed() (see StreamParser._fast_path), which the layer may let by:
+# string content inside JSON arguments; running text; running text that may end in whitespace
+# (kept held: with "v2" framing it may precede a call); a Body's value content (Body.take).
+_IN_STRING, _IN_TEXT, _IN_TEXT_WS, _IN_BODY = 1, 2, 3, 4
 
 
 def reasoning_for_prompt(prompt: str) -> str:
@@ -70,18 +74,39 @@ class ReasoningLayer:
         # Segments of text given to the format: its offset -> the stream's offset minus its.
         self.starts: list[int] = []
         self.shifts: list[int] = []
+        # Whether the format's own fast paths may take a delta without the layer (``bypass``):
+        # in "pass", with nothing held, once the format's offsets are the stream's. A text fast
+        # path is only safe where the format stops at "<" (which could begin "</think>").
+        self.text_bypass = parser._text_stop.search("<") is not None
+        self.bypass = False
+        # Inside reasoning, a delta without "<" can begin neither "</think>" nor a call opener
+        # that starts with "<" (wherever it may appear): reasoning text, but for newlines at its
+        # end, which would be framing before either.
+        opener = self.opener
+        self.inside_fast = opener is None or opener.pattern.startswith("<") and parser.call_opener_anywhere
 
     # ---- driving --------------------------------------------------------------------------
 
     def feed(self, delta: str, token_ids: Sequence[int] | None) -> list[Any]:
+        if self.bypass:
+            self._sync()
         if self.state == "pass" and not self.held and not token_ids and "<" not in delta and delta:
             # nothing in it can begin "</think>": the format's, whole
             passed: list[Any] = []
             self._segment(self.fed)
             self.fed += len(delta)
             self.passed += len(delta)
-            self._collect(self.parser._feed_passed(delta), passed)
+            self._collect(self.parser._feed_text(delta, None), passed)
+            self._hand_over()
             return passed
+        if (
+            self.state == "inside" and self.inside_fast and not self.held and not token_ids
+            and delta and "<" not in delta and delta[-1] != "\n"
+        ):
+            start = self.emitted
+            self.fed = self.emitted = end = self.fed + len(delta)
+            self.line_start = False
+            return [_new_event(ReasoningEvent, (delta, (start, end)))]
         held = self.held
         base = self.fed - len(held)
         self.fed += len(delta)
@@ -94,9 +119,47 @@ class ReasoningLayer:
         self.held = buf[cut:]
         if cut:
             self.line_start = buf[cut - 1] == "\n"
+        self._hand_over()
         return out
 
+    def _hand_over(self) -> None:
+        """After a feed: let the format's own fast paths in ``feed()`` take the next deltas
+        while nothing in them is the layer's (after the reasoning section, a delta without "<",
+        or string content inside a call, where "</think>" is data). Their events then need no
+        moving, so the format's offsets are made the stream's first (only while the format has
+        emitted all it was given: its next event starts where the layer's last one ended, and
+        holds nothing, which would stand before what the layer took since)."""
+        parser = self.parser
+        self.bypass = False
+        if self.state != "pass" or self.held or parser._closed:
+            return
+        fast = parser._next_fast_path()
+        if not fast or fast is not _IN_STRING and fast is not _IN_BODY and not self.text_bypass:
+            return
+        if self.fed != self.passed:  # rebase the format's offsets onto the stream's
+            if parser._held or parser._emitted != parser._fed:
+                return
+            parser._fed = self.passed = self.fed
+            parser._emitted = self.emitted
+            self.starts[:] = [0]
+            self.shifts[:] = [0]
+        parser._fast = fast
+        self.bypass = True
+
+    def _sync(self) -> None:
+        """Count what the format's fast paths took since the hand-over (the offsets are one)."""
+        parser = self.parser
+        gained = parser._fed - self.passed
+        if gained:
+            self.fed += gained
+            self.passed += gained
+            self.emitted = parser._emitted
+        parser._fast = 0
+        self.bypass = False
+
     def close(self) -> list[Any]:
+        if self.bypass:
+            self._sync()
         held, self.held = self.held, ""
         base = self.fed - len(held)
         out: list[Any] = []

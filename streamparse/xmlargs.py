@@ -198,6 +198,19 @@ class XmlBody(Body):
             return held.startswith("<")
         return False
 
+    def taking(self) -> bool:
+        return self.state == _VALUE and self.mode == STRING and not self.closed
+
+    def take(self, delta: str) -> str | None:
+        """String content with nothing that could close it ("<"), nor a newline at its end
+        that may be markup (strip_newlines): the escaped piece, as ``_data`` makes it."""
+        last = delta[-1]
+        if "<" in delta or last == "\n" and self.tags.strip_newlines:
+            return None
+        self.line_start = last == "\n"
+        self.parts.append(delta)
+        return escape(delta)
+
     def partial(self) -> dict[str, Any]:
         """The arguments released so far, as a new dict: the complete members, and the open
         value's string so far once it streams as a string."""

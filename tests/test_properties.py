@@ -88,6 +88,34 @@ def test_truncating_a_response_anywhere_never_raises_and_never_completes_a_cut_c
             assert (call.name, call.raw_arguments) in written
 
 
+PROSE = st.lists(
+    st.sampled_from(["The", "quick", " ", "  ", "\n", "\n\n", "\t", "fox,", "中文", "🙂", "a b ", " x", "<"]),
+    max_size=30,
+).map("".join)
+THINK = st.sampled_from(["<think>", "<think>\n", "</think>", "\n</think>\n\n"])
+
+
+@SETTINGS
+@given(data=st.data(), fmt=st.sampled_from(FORMATS), reasoning=st.sampled_from(["auto", "started", "off"]))
+def test_small_deltas_of_prose_and_calls_give_the_one_shot_result(data, fmt, reasoning):
+    """Deltas of 1-8 characters over prose, think tags and well-formed responses, in every
+    reasoning mode: what feed()'s fast paths take whole (running text, text that ends in
+    whitespace, JSON string content, XML values, the reasoning layer stepping aside) must come
+    out as the general path gives it."""
+    response, case = data.draw(RESPONSES[fmt]())
+    text = "".join(data.draw(st.lists(PROSE | THINK | st.just(response), min_size=1, max_size=6)))
+    sizes = data.draw(st.lists(st.integers(1, 8), min_size=1, max_size=20))
+    chunks, at = [], 0
+    while at < len(text):
+        size = sizes[len(chunks) % len(sizes)]
+        chunks.append(text[at : at + size])
+        at += size
+    tools = case["tools"]
+    one_shot = streamparse.parse(text, fmt, tools, reasoning=reasoning)
+    streamed = parse_chunks(chunks, fmt, tools, reasoning=reasoning)
+    assert _expected(streamed) == _expected(one_shot)
+
+
 GLM4_IDS = {"<|assistant|>": 151337, "<|observation|>": 151338, "<|user|>": 151336, "<|endoftext|>": 151329}
 
 
