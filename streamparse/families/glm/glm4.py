@@ -76,7 +76,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ...engine import Engine, NeedMore, NotHeader, Opened, State, prefixes
-from ...parser import _IN_STRING, _IN_TEXT, _WHOLE
+from ...parser import _WHOLE
+from ...reasoning import _IN_STRING, _IN_TEXT
 from ...tools import Tool
 from .._render import Call, Message, PromptError, dump_json, materialize, tool_entries
 from .tokens import (

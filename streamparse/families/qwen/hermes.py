@@ -70,13 +70,13 @@ from typing import Any
 from ...engine import Body, Engine, NeedMore, NotHeader, Opened, State, prefixes
 from ...jsonscan import MAX_DEPTH, JsonScanner
 from ...parser import (
-    _IN_STRING,
     _WHOLE,
     _decode_whole,
     _lone_surrogate,
     _nested_deeper_than,
     load_arguments,
 )
+from ...reasoning import _IN_STRING
 from ...tools import Tool
 from .._render import Call, Message, PromptError, dump_json, materialize, tool_entries
 from .chatml import IM_END, IM_START
