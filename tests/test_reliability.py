@@ -85,6 +85,21 @@ def test_separator_id_after_a_sentence_with_text_lag():
     assert (result.content, calls(result)) == ("Let me check that.", [("search", {"q": 1})])
 
 
+def test_early_separator_id_right_after_a_call_starts_a_segment_with_text_lag():
+    """A separator id that comes before any text (its place is the lag, 7) falls exactly where the
+    first call's "}" ends: it stands there, so the empty line after it is framing and the space
+    is text, as in the kept text. (It was read as a separator GLM-4 wrote somewhere after the
+    call, and the space was dropped as framing.)"""
+    tools = [{"name": "天气查询"}]
+    steps = [("", [1])] * 6 + [("", [ASSISTANT]), ("天", [1]), ("气", [1]), ("", [ASSISTANT]),
+             ("查询\n{}\n und", [1]), ("e", [1]), ("c", [1]), ("l", [1]), ("ared_a\n{}", [1])]
+    kept = "天气查询\n{}<|assistant|>\n <|assistant|>undeclared_a\n{}"
+    result = run_ids(steps, tools, text_lag=7)
+    assert comparable(result) == comparable(streamparse.parse(kept, "glm4", tools=tools))
+    assert (result.content, calls(result)) == (" ", [("天气查询", {})])
+    assert [(e.name, "unknown tool" in e.message) for e in result.errors] == [("undeclared_a", True)]
+
+
 def test_text_lag_larger_than_the_rest_acts_at_the_end():
     result = run_ids([("\nHello", [1]), ("", [OBSERVATION])], text_lag=12)
     assert result.content == "Hello"

@@ -77,7 +77,7 @@ from typing import Any
 
 from ...engine import Engine, NeedMore, NotHeader, Opened, State, prefixes
 from ...parser import _WHOLE
-from ...reasoning import _IN_STRING, _IN_TEXT
+from ...reasoning import _IN_TEXT
 from ...tools import Tool
 from .._render import Call, Message, PromptError, dump_json, materialize, tool_entries
 from .tokens import (
@@ -398,9 +398,7 @@ class Glm4Parser(Engine):
         if self._pending:
             return 0
         if self._body is not None:  # a held call (never started) takes no fast path
-            scanner = self._scanner
-            started = self._call_index is not None
-            return _IN_STRING if started and scanner.in_string and not scanner.escaped else 0
+            return self._json_fast_path() if self._call_index is not None else 0
         state = self._state
         return _IN_TEXT if (state == "body" or state == "ended") and self._header_at < 0 else 0
 
@@ -502,6 +500,11 @@ class Glm4Parser(Engine):
                     pending.insert(0, token)
                     continue
                 after_call = self._state in _AFTER_CALL
+                if after_call and token.early and i == split:
+                    # an early token (at a declared name, else at the lag) whose place is where
+                    # a call just ended: it can stand nowhere else, so it acts there, as its kept
+                    # text would (what follows starts a segment: an empty line is framing)
+                    after_call = False
             if after_call and lo != hi and token.token == ASSISTANT:
                 self._state = "separated"  # GLM-4 wrote it right after the call
                 continue
