@@ -38,7 +38,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from .events import TextEvent, ToolCallDelta, _new_event
 from .parser import StreamParser
-from .reasoning import _IN_BODY, _IN_STRING, _IN_TEXT, _IN_TEXT_WS
+from .reasoning import _IN_BODY, _IN_ESCAPE, _IN_JSON, _IN_STRING, _IN_TEXT, _IN_TEXT_WS
 
 _WHITESPACE = " \t\r\n"
 
@@ -330,14 +330,23 @@ class Engine(StreamParser):
             body = self._body
             if isinstance(body, Body):
                 return _IN_BODY if body.taking() else 0
-            scanner = self._scanner
-            return _IN_STRING if body == "json" and scanner.in_string and not scanner.escaped else 0
+            return self._json_fast_path() if body == "json" else 0
         if self._body is None and self._header_at < 0 and not self._after_call:
             state = self.states[self._state]
             if state.anchored or state.framing:
                 return 0
             return _IN_TEXT if not self._line_start or not state.line_start else 0
         return 0
+
+    def _json_fast_path(self) -> int:
+        """Inside a started call's JSON arguments, within their outer brackets: in a string
+        (or right after a backslash in one), or outside strings."""
+        scanner = self._scanner
+        if not scanner.closers:
+            return 0
+        if scanner.in_string:
+            return _IN_ESCAPE if scanner.escaped else _IN_STRING
+        return _IN_JSON
 
     def _held_fast_path(self, held: str) -> int:
         # "v2" framing holds text's trailing whitespace (it may precede a call): running text
@@ -356,7 +365,9 @@ class Engine(StreamParser):
             self._fed = self._emitted = end = self._fed + len(delta)
             self._call_parts.append(piece)
             return [_new_event(ToolCallDelta, (self._call_index, piece, (start, end)))]
-        if fast is _IN_STRING or self.framing != "v2":
+        if fast is _IN_STRING or fast is _IN_JSON or fast is _IN_ESCAPE:
+            return super()._fast_take(fast, delta)
+        if self.framing != "v2":
             return None
         # Running text ("v2"): a delta that could begin no marker, but for whitespace at its
         # end, which is held, as _release_text holds it. (The format's _text_stop finds a

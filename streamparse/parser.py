@@ -36,9 +36,18 @@ from .events import (
 )
 from .jsonscan import MAX_DEPTH, JsonScanner
 from .partial import PartialBuilder
-from .reasoning import _IN_STRING, _IN_TEXT, ReasoningLayer
+from .reasoning import _IN_ESCAPE, _IN_JSON, _IN_STRING, _IN_TEXT, ReasoningLayer
 from .tools import Tool, tool_set
 from .validation import validators_for, violation
+
+# The JSON fast path (in StreamParser.feed): string content with complete escapes, and runs
+# outside strings with no bracket, each without "<" (which may begin a format's special token).
+_STRING_BODY = r'(?:[^"\\<]++|\\[^<])*+'
+_OUTSIDE_RUN = rf'(?:[^"{{}}\[\]<\\]++|"{_STRING_BODY}")*+'
+_JSON_FROM_OUTSIDE = re.compile(rf'{_OUTSIDE_RUN}(?P<opened>"{_STRING_BODY})?')
+_JSON_FROM_STRING = re.compile(
+    rf'(?P<inside>{_STRING_BODY})(?:(?P<closed>"){_OUTSIDE_RUN}(?P<opened>"{_STRING_BODY})?)?'
+)
 
 MIN_HOLD_BACK = 128
 """Held-back text never exceeds this, or the longest declared tool name plus
@@ -53,11 +62,18 @@ def formats() -> list[str]:
     return sorted(FORMATS)
 
 
-def _format_class(name: str) -> type[StreamParser]:
-    from .families import FORMATS
+_registry: dict[str, Any] | None = None  # streamparse.families.FORMATS, once imported
 
+
+def _format_class(name: str) -> type[StreamParser]:
+    global _registry
+    registry = _registry
+    if registry is None:
+        from .families import FORMATS
+
+        registry = _registry = FORMATS
     try:
-        parser: type[StreamParser] = FORMATS[name].Parser
+        parser: type[StreamParser] = registry[name].Parser
         return parser
     except (KeyError, TypeError):
         known = ", ".join(repr(n) for n in formats())
@@ -276,12 +292,29 @@ class StreamParser:
         output. ``token_ids`` are the delta's token ids, used by formats that can."""
         fast = self._fast
         if fast and not token_ids and type(delta) is str and delta and not self._closed:
-            # The fast paths, when the current state consumes the whole delta: inside a started
-            # call's JSON string, a delta with nothing that could end the string is string
-            # content; in running text, a delta with nothing that could begin a marker is text.
-            if fast is _IN_STRING:
-                if self._string_stop.search(delta) is None:
-                    start = self._emitted  # framing before it, if any, is in its span
+            # The fast paths, when the current state consumes the whole delta (the general
+            # path is the reference; docs/adding-a-format.md lists them). Inside a started
+            # call's JSON arguments, within their outer brackets: a delta with nothing that
+            # could end a string is string content; else one with no bracket outside strings,
+            # no "<" (which may begin a format's special token) and no escape left open keeps
+            # the scanner's stack as it was, and only where it ends (in a string) is new. In
+            # running text, a delta with nothing that could begin a marker is text.
+            if fast is _IN_STRING or fast is _IN_JSON:
+                if fast is _IN_STRING:
+                    if self._string_stop.search(delta) is None:
+                        start = self._emitted  # framing before it, if any, is in its span
+                        self._fed = self._emitted = end = self._fed + len(delta)
+                        self._call_parts.append(delta)
+                        return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
+                    match = _JSON_FROM_STRING.fullmatch(delta)
+                    in_string = match is not None and match.lastgroup != "closed"
+                else:
+                    match = _JSON_FROM_OUTSIDE.fullmatch(delta)
+                    in_string = match is not None and match.lastgroup == "opened"
+                if match is not None:
+                    self._scanner.in_string = in_string
+                    self._fast = _IN_STRING if in_string else _IN_JSON
+                    start = self._emitted
                     self._fed = self._emitted = end = self._fed + len(delta)
                     self._call_parts.append(delta)
                     return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
@@ -289,10 +322,10 @@ class StreamParser:
                 start = self._emitted
                 self._fed = self._emitted = end = self._fed + len(delta)
                 return [_new_event(TextEvent, (delta, (start, end)))]
-            else:  # the format's own fast paths (and a second look at what missed these)
-                taken = self._fast_take(fast, delta)
-                if taken is not None:
-                    return taken
+            # the format's own fast paths, and a second look at what missed these
+            taken = self._fast_take(fast, delta)
+            if taken is not None:
+                return taken
         if self._closed:
             raise ParserClosedError("feed() called after close(); create a new parser per stream")
         if type(delta) is not str and not isinstance(delta, str):
@@ -392,9 +425,41 @@ class StreamParser:
         return self._fast_path() if not held else self._held_fast_path(held)
 
     def _fast_take(self, fast: int, delta: str) -> list[Any] | None:
-        """A format's own fast path ``fast``: the events of ``delta`` consumed whole, or None
-        (then the delta takes the general way)."""
-        return None
+        """A format's own fast path ``fast`` (or a second look at a delta that missed
+        ``feed()``'s): the events of ``delta`` consumed whole, or None (then the delta takes
+        the general way). Here: JSON arguments at an escape, a delta that starts with the
+        escaped character or ends with a backslash, as ``feed()``'s JSON fast path does."""
+        if fast is _IN_ESCAPE:
+            if delta[0] == "<":  # it may begin a format's special token
+                return None
+            pattern, pos = _JSON_FROM_STRING, 1
+        elif fast is _IN_STRING or fast is _IN_JSON:
+            if delta[-1] != "\\":
+                return None
+            pattern, pos = (_JSON_FROM_STRING if fast is _IN_STRING else _JSON_FROM_OUTSIDE), 0
+        else:
+            return None
+        end = len(delta)
+        match = pattern.fullmatch(delta, pos)
+        escaped = match is None
+        if escaped:  # a backslash at the end, its character still to come
+            if delta[-1] != "\\" or end - 1 < pos:
+                return None
+            match = pattern.fullmatch(delta, pos, end - 1)
+            if match is None:
+                return None
+        assert match is not None
+        opened = match.lastgroup
+        in_string = opened != "closed" if pattern is _JSON_FROM_STRING else opened == "opened"
+        if escaped and not in_string:  # a backslash outside a string: the general path
+            return None
+        scanner = self._scanner
+        scanner.in_string, scanner.escaped = in_string, escaped
+        self._fast = _IN_ESCAPE if escaped else _IN_STRING if in_string else _IN_JSON
+        start = self._emitted
+        self._fed = self._emitted = stop = self._fed + end
+        self._call_parts.append(delta)
+        return [_new_event(ToolCallDelta, (self._call_index, delta, (start, stop)))]
 
     def hold_back_problem(self) -> str | None:
         """Invariant 3, as this parser sees it now: ``None`` if what it holds is what it may hold

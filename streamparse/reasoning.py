@@ -33,8 +33,9 @@ _NEWLINES = re.compile(r"\n*")
 _TRAILING_NEWLINES = re.compile(r"\n*\Z")
 # The fast paths of StreamParser.feed() (see StreamParser._fast_path), which the layer may let by:
 # string content inside JSON arguments; running text; running text that may end in whitespace
-# (kept held: with "v2" framing it may precede a call); a Body's value content (Body.take).
-_IN_STRING, _IN_TEXT, _IN_TEXT_WS, _IN_BODY = 1, 2, 3, 4
+# (kept held: with "v2" framing it may precede a call); a Body's value content (Body.take); JSON
+# arguments outside a string, inside their outer brackets; a JSON string right after a backslash.
+_IN_STRING, _IN_TEXT, _IN_TEXT_WS, _IN_BODY, _IN_JSON, _IN_ESCAPE = 1, 2, 3, 4, 5, 6
 
 
 def reasoning_for_prompt(prompt: str) -> str:
@@ -134,7 +135,7 @@ class ReasoningLayer:
         if self.state != "pass" or self.held or parser._closed:
             return
         fast = parser._next_fast_path()
-        if not fast or fast is not _IN_STRING and fast is not _IN_BODY and not self.text_bypass:
+        if not fast or (fast is _IN_TEXT or fast is _IN_TEXT_WS) and not self.text_bypass:
             return
         if self.fed != self.passed:  # rebase the format's offsets onto the stream's
             if parser._held or parser._emitted != parser._fed:

@@ -277,15 +277,19 @@ def test_qwen2_fenced_word_is_a_value_not_a_language():
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_fixed_size_deltas_take_the_fast_paths_and_agree(fmt, mode):
-    """Deltas of 2 to 9 characters take feed()'s fast paths (running text, text ending in
+    """Deltas of 2 to 9 characters, cut at every alignment, take feed()'s fast paths (running text, text ending in
     whitespace, reasoning text, JSON strings, XML values, the reasoning layer stepping aside):
     each size parses as the whole text does, with the invariants checked after every feed."""
-    call = calls_text(fmt, {"city": "Paris, \"old\" town", "note": "line one\nline two  \n end \\ 中文"})
+    call = calls_text(fmt, {
+        "city": "Paris, \"old\" town", "note": "line one\nline two  \n end \\ 中文",
+        "q": 'a"}{[x\\"]', "n": [1, {"b": "c"}], "z": 'a"}',
+    })  # fmt: skip
     text = (
         "<think>step one\nstep two\n\n</think>\n\nThe answer is  \nhere, \t"
         + call + "\nDone. Then  more text\n\nand an end \n"
     )
     whole = comparable(streamparse.parse(text, fmt, reasoning=mode))
     for size in range(2, 10):
-        chunks = [text[at : at + size] for at in range(0, len(text), size)]
-        assert comparable(parse_chunks(chunks, fmt, reasoning=mode)) == whole, size
+        for offset in range(size):  # every alignment of the cuts
+            chunks = [text[:offset]] + [text[at : at + size] for at in range(offset, len(text), size)]
+            assert comparable(parse_chunks(chunks, fmt, reasoning=mode)) == whole, (size, offset)

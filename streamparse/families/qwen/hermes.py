@@ -76,7 +76,6 @@ from ...parser import (
     _nested_deeper_than,
     load_arguments,
 )
-from ...reasoning import _IN_STRING
 from ...tools import Tool
 from .._render import Call, Message, PromptError, dump_json, materialize, tool_entries
 from .chatml import IM_END, IM_START
@@ -432,8 +431,7 @@ class HermesParser(Engine):
     def _fast_path(self) -> int:
         body = self._body
         if isinstance(body, Wrapper) and body.phase == "arguments" and self._call_index is not None:
-            scanner = self._scanner
-            return _IN_STRING if scanner.in_string and not scanner.escaped else 0
+            return self._json_fast_path()
         return super()._fast_path()
 
     def _may_hold(self, held: str) -> bool:
