@@ -32,6 +32,7 @@ from typing import (
     Any,
     ClassVar,
     Literal,
+    TypeVar,
     dataclass_transform,
     get_type_hints,
 )
@@ -342,22 +343,34 @@ class ParseResult(BaseModel):
         calls: list[ToolCall] = []
         errors: list[ToolCallError] = []
         for event in events:
-            if event.type == "text":
+            kind = event.type
+            if kind == "text":
                 content.append(event.text)
-            elif event.type == "reasoning":
+            elif kind == "reasoning":
                 reasoning.append(event.text)
-            elif event.type == "tool_call_end":  # built from checked events: not re-validated
-                calls.append(
-                    ToolCall.model_construct(
-                        index=event.index,
-                        id=event.id,
-                        name=event.name,
-                        arguments=event.arguments,
-                        raw_arguments=event.raw_arguments,
-                    )
-                )
-            elif event.type == "tool_call_error":
+            elif kind == "tool_call_end":  # built from checked events: not re-validated
+                calls.append(_unvalidated(ToolCall, {
+                    "index": event.index, "id": event.id, "name": event.name,
+                    "arguments": event.arguments, "raw_arguments": event.raw_arguments,
+                }))  # fmt: skip
+            elif kind == "tool_call_error":
                 errors.append(event)
-        return cls.model_construct(
-            content="".join(content), reasoning="".join(reasoning), tool_calls=calls, errors=errors
-        )
+        return _unvalidated(cls, {
+            "content": "".join(content), "reasoning": "".join(reasoning), "tool_calls": calls,
+            "errors": errors,
+        })  # fmt: skip
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _unvalidated(cls: type[_M], values: dict[str, Any]) -> _M:
+    """``cls.model_construct(**values)`` for a model with no extra, no private attributes and a
+    value for every field (the result models): the same instance, without model_construct's
+    per-field Python loop."""
+    model = object.__new__(cls)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", set(values))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model

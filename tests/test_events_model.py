@@ -221,3 +221,23 @@ def test_an_event_is_not_equal_to_a_tuple_of_its_values_from_either_side():
     event = TextEvent(text="a", span=(0, 1))
     assert not (event == values) and not (values == event)  # noqa: SIM201
     assert event != values and values != event
+
+
+def test_parse_result_is_what_model_construct_builds():
+    """from_events builds ParseResult and ToolCall without model_construct's loop: the same
+    models (equality, fields set, dumps, pickling, copies)."""
+    result = streamparse.parse(
+        'Thought: x\nAction: f\nAction Input: {"a": [1, "b"]}\nAction: g\nAction Input: {', "qwen2"
+    )
+    calls = [streamparse.ToolCall.model_construct(**dict(call)) for call in result.tool_calls]
+    built = streamparse.ParseResult.model_construct(
+        content=result.content, reasoning=result.reasoning, tool_calls=calls, errors=result.errors
+    )
+    assert result == built and result.tool_calls and result.errors
+    for ours, theirs in [(result, built), *zip(result.tool_calls, calls, strict=True)]:
+        assert ours.model_fields_set == theirs.model_fields_set
+        assert ours.model_dump_json() == theirs.model_dump_json()
+        assert ours.model_dump(exclude_unset=True) == theirs.model_dump(exclude_unset=True)
+        assert pickle.loads(pickle.dumps(ours)) == ours == copy.deepcopy(ours)
+        assert ours.__pydantic_extra__ == theirs.__pydantic_extra__
+        assert ours.__pydantic_private__ == theirs.__pydantic_private__
