@@ -36,14 +36,15 @@ from .events import (
 )
 from .jsonscan import MAX_DEPTH, JsonScanner
 from .partial import PartialBuilder
-from .reasoning import _IN_ESCAPE, _IN_JSON, _IN_STRING, _IN_TEXT, ReasoningLayer
+from .reasoning import _IN_ESCAPE, _IN_JSON, _IN_STRING, _IN_TEXT, _IN_TEXT_WS, ReasoningLayer
 from .tools import Tool, tool_set
 from .validation import validators_for, violation
 
 # The JSON fast path (in StreamParser.feed): string content with complete escapes, and runs
 # outside strings with no bracket, each without "<" (which may begin a format's special token).
-_STRING_BODY = r'(?:[^"\\<]++|\\[^<])*+'
-_OUTSIDE_RUN = rf'(?:[^"{{}}\[\]<\\]++|"{_STRING_BODY}")*+'
+# Written as unrolled loops with possessive quantifiers: no backtracking, one pass.
+_STRING_BODY = r'[^"\\<]*+(?:\\[^<][^"\\<]*+)*+'
+_OUTSIDE_RUN = rf'[^"{{}}\[\]<\\]*+(?:"{_STRING_BODY}"[^"{{}}\[\]<\\]*+)*+'
 _JSON_FROM_OUTSIDE = re.compile(rf'{_OUTSIDE_RUN}(?P<opened>"{_STRING_BODY})?')
 _JSON_FROM_STRING = re.compile(
     rf'(?P<inside>{_STRING_BODY})(?:(?P<closed>"){_OUTSIDE_RUN}(?P<opened>"{_STRING_BODY})?)?'
@@ -290,8 +291,8 @@ class StreamParser:
     def feed(self, delta: str, token_ids: Sequence[int] | None = None) -> list[Event]:
         """Consume the next delta; return the events it completes. Never raises on bad model
         output. ``token_ids`` are the delta's token ids, used by formats that can."""
-        fast = self._fast
-        if fast and not token_ids and type(delta) is str and delta and not self._closed:
+        fast = self._fast  # 0 once closed
+        if fast and not token_ids and type(delta) is str and delta:
             # The fast paths, when the current state consumes the whole delta (the general
             # path is the reference; docs/adding-a-format.md lists them). Inside a started
             # call's JSON arguments, within their outer brackets: a delta with nothing that
@@ -299,29 +300,34 @@ class StreamParser:
             # no "<" (which may begin a format's special token) and no escape left open keeps
             # the scanner's stack as it was, and only where it ends (in a string) is new. In
             # running text, a delta with nothing that could begin a marker is text.
-            if fast is _IN_STRING or fast is _IN_JSON:
-                if fast is _IN_STRING:
-                    if self._string_stop.search(delta) is None:
-                        start = self._emitted  # framing before it, if any, is in its span
-                        self._fed = self._emitted = end = self._fed + len(delta)
-                        self._call_parts.append(delta)
-                        return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
-                    match = _JSON_FROM_STRING.fullmatch(delta)
-                    in_string = match is not None and match.lastgroup != "closed"
-                else:
-                    match = _JSON_FROM_OUTSIDE.fullmatch(delta)
-                    in_string = match is not None and match.lastgroup == "opened"
-                if match is not None:
-                    self._scanner.in_string = in_string
-                    self._fast = _IN_STRING if in_string else _IN_JSON
-                    start = self._emitted
+            match = None
+            if fast is _IN_STRING:
+                if self._string_stop.search(delta) is None:
+                    start = self._emitted  # framing before it, if any, is in its span
                     self._fed = self._emitted = end = self._fed + len(delta)
                     self._call_parts.append(delta)
                     return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
-            elif fast is _IN_TEXT and self._text_stop.search(delta) is None:
+                match = _JSON_FROM_STRING.fullmatch(delta)
+                in_string = match is not None and match.lastgroup != "closed"
+            elif fast is _IN_TEXT or fast is _IN_TEXT_WS:
+                if self._text_stop.search(delta) is None:
+                    start = self._emitted
+                    self._fed = self._emitted = end = self._fed + len(delta)
+                    if fast is _IN_TEXT_WS:  # the whitespace held before it is text now
+                        delta = self._held + delta
+                        self._held = ""
+                        self._fast = _IN_TEXT
+                    return [_new_event(TextEvent, (delta, (start, end)))]
+            elif fast is _IN_JSON:
+                match = _JSON_FROM_OUTSIDE.fullmatch(delta)
+                in_string = match is not None and match.lastgroup == "opened"
+            if match is not None:
+                self._scanner.in_string = in_string
+                self._fast = _IN_STRING if in_string else _IN_JSON
                 start = self._emitted
                 self._fed = self._emitted = end = self._fed + len(delta)
-                return [_new_event(TextEvent, (delta, (start, end)))]
+                self._call_parts.append(delta)
+                return [_new_event(ToolCallDelta, (self._call_index, delta, (start, end)))]
             # the format's own fast paths, and a second look at what missed these
             taken = self._fast_take(fast, delta)
             if taken is not None:
@@ -357,9 +363,10 @@ class StreamParser:
         if self._closed:
             raise ParserClosedError("close() called twice")
         self._closed = True
-        if self._layer is not None:
-            return self._layer.close()
-        return self._close_text()
+        self._fast = 0  # feed() takes no fast path any more (it raises)
+        events = self._layer.close() if self._layer is not None else self._close_text()
+        self._fast = 0
+        return events
 
     def _close_text(self) -> list[Any]:
         events: list[Any] = []
