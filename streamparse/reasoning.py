@@ -51,11 +51,11 @@ def reasoning_for_prompt(prompt: str) -> str:
 
 
 def _partial_suffix(buf: str, start: int, marker: str) -> int:
-    """Where a suffix of ``buf[start:]`` that is a proper prefix of ``marker`` begins, or -1."""
-    for at in range(max(start, len(buf) - len(marker) + 1), len(buf)):
-        if marker.startswith(buf[at:]):
-            return at
-    return -1
+    """Where a suffix of ``buf[start:]`` that is a proper prefix of ``marker`` begins, or -1.
+    (The markers, ``<think>`` and ``</think>``, hold one ``<``, their first character: such a
+    suffix starts at the last ``<`` near the end.)"""
+    at = buf.rfind("<", max(start, len(buf) - len(marker) + 1))
+    return at if at >= 0 and marker.startswith(buf[at:]) else -1
 
 
 class ReasoningLayer:
@@ -91,8 +91,11 @@ class ReasoningLayer:
     def feed(self, delta: str, token_ids: Sequence[int] | None) -> list[Any]:
         if self.bypass:
             self._sync()
-        if self.state == "pass" and not self.held and not token_ids and "<" not in delta and delta:
-            # nothing in it can begin "</think>": the format's, whole
+        if (
+            self.state == "pass" and not self.held and not token_ids and delta
+            and ("<" not in delta or CLOSE not in delta and _partial_suffix(delta, 0, CLOSE) < 0)
+        ):
+            # nothing in it is or can begin "</think>": the format's, whole
             passed: list[Any] = []
             self._segment(self.fed)
             self.fed += len(delta)
