@@ -48,6 +48,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
+from pydantic import BaseModel
 from vllm.entrypoints.generate.base.protocol import (
     DeltaFunctionCall,
     DeltaMessage,
@@ -73,52 +74,70 @@ GLM4_SPECIAL_TOKENS = FORMATS["glm4"].SPECIAL_TOKENS
 # ---- vLLM's delta models, built without re-validation ------------------------------------------
 
 _new = object.__new__
-_set = object.__setattr__
+
+
+def _slot_setter(name: str) -> Callable[[Any, Any], None]:
+    """A setter of a pydantic model's own slot (``__dict__``, ``__pydantic_fields_set__``, ...):
+    the slot's descriptor, called directly (a third cheaper than ``object.__setattr__``), or that
+    if a pydantic release lays them out otherwise."""
+    descriptor = BaseModel.__dict__.get(name)
+    setter = getattr(descriptor, "__set__", None)
+    if setter is not None:
+        return setter  # type: ignore[no-any-return]
+    return lambda obj, value: object.__setattr__(obj, name, value)
+
+
+_set_dict = _slot_setter("__dict__")
+_set_fields_set = _slot_setter("__pydantic_fields_set__")
+_set_extra = _slot_setter("__pydantic_extra__")
+_set_private = _slot_setter("__pydantic_private__")
 
 
 def _model_builder(cls: Any, *names: str) -> Any:
     """A function ``build(*values)`` that makes a ``cls`` instance as ``cls(**dict(zip(names,
     values)))`` would when the values already have the field types: the same field values
-    (defaults for the others, a fresh one from each default factory), the same
-    ``model_fields_set`` (so ``exclude_unset`` serialises the same), the same extra and private
-    state. It skips pydantic's validation (vLLM's ``OpenAIBaseModel`` adds a Python validator
-    per model), which for vLLM's three delta models costs more than the parsing itself."""
-    defaults: dict[str, Any] = {}
+    (defaults for the others, a fresh one from each default factory), in the fields' order, the
+    same ``model_fields_set`` (so ``exclude_unset`` serialises the same), the same extra and
+    private state. It skips pydantic's validation (vLLM's ``OpenAIBaseModel`` adds a Python
+    validator per model), which for vLLM's three delta models costs more than the parsing itself."""
+    template: dict[str, Any] = {}  # every field, in order: its default (factories' filled per call)
     fresh: list[tuple[str, Any]] = []  # default factories of the fields not given
     for name, field in cls.model_fields.items():
-        if field.default_factory is not None:
-            if name not in names:
-                fresh.append((name, field.default_factory))
-        else:
-            defaults[name] = field.default
+        template[name] = None if field.default_factory is not None else field.default
+        if field.default_factory is not None and name not in names:
+            fresh.append((name, field.default_factory))
     unknown = set(names) - set(cls.model_fields)
     if unknown or cls.__private_attributes__:  # none of vLLM's delta models has any
         raise TypeError(f"{cls.__name__}: fields {sorted(unknown)} or private attributes")
-    allows_extra = cls.model_config.get("extra") == "allow"
+    extra: dict[str, Any] | None = {} if cls.model_config.get("extra") == "allow" else None
+    given = frozenset(names)
 
     def build(*values: Any) -> Any:
-        data = defaults.copy()
+        data = template.copy()
         for name, factory in fresh:
             data[name] = factory()
         data.update(zip(names, values, strict=True))
         obj = _new(cls)
-        _set(obj, "__dict__", data)
-        _set(obj, "__pydantic_fields_set__", set(names))
-        _set(obj, "__pydantic_extra__", {} if allows_extra else None)
-        _set(obj, "__pydantic_private__", None)
+        _set_dict(obj, data)
+        _set_fields_set(obj, set(given))
+        _set_extra(obj, None if extra is None else {})
+        _set_private(obj, None)
         return obj
 
-    if len(names) == 1 and not fresh:  # the hot shapes: one field given, no factory
+    if len(names) == 1 and len(fresh) <= 1:  # the hot shapes: one field given
         (only,) = names
+        ((factory_field, factory),) = fresh or [("", None)]
 
         def build_one(value: Any) -> Any:
-            data = defaults.copy()
+            data = template.copy()
             data[only] = value
+            if factory is not None:
+                data[factory_field] = factory()
             obj = _new(cls)
-            _set(obj, "__dict__", data)
-            _set(obj, "__pydantic_fields_set__", {only})
-            _set(obj, "__pydantic_extra__", {} if allows_extra else None)
-            _set(obj, "__pydantic_private__", None)
+            _set_dict(obj, data)
+            _set_fields_set(obj, {only})
+            _set_extra(obj, None if extra is None else {})
+            _set_private(obj, None)
             return obj
 
         return build_one
@@ -155,45 +174,58 @@ _name_arguments: Callable[[str, str], DeltaFunctionCall] = _model_builder(
 )
 
 
-def _defaults(cls: Any) -> dict[str, Any]:
-    """The model's field defaults (factories left out)."""
+def _template(cls: Any) -> dict[str, Any]:
+    """The model's fields in order, with their defaults (a factory's field None: the caller sets it)."""
     return {
-        name: field.default
+        name: None if field.default_factory is not None else field.default
         for name, field in cls.model_fields.items()
-        if field.default_factory is None
     }
 
 
-_FUNCTION_DEFAULTS = _defaults(DeltaFunctionCall)
-_CALL_DEFAULTS = _defaults(DeltaToolCall)
-_MESSAGE_DEFAULTS = _defaults(DeltaMessage)
+_FUNCTION_TEMPLATE = _template(DeltaFunctionCall)
+_CALL_TEMPLATE = _template(DeltaToolCall)
+_MESSAGE_TEMPLATE = _template(DeltaMessage)
+_FUNCTION_EXTRA: dict[str, Any] | None = {} if DeltaFunctionCall.model_config.get("extra") == "allow" else None
+_CALL_EXTRA: dict[str, Any] | None = {} if DeltaToolCall.model_config.get("extra") == "allow" else None
+_MESSAGE_EXTRA: dict[str, Any] | None = {} if DeltaMessage.model_config.get("extra") == "allow" else None
+
+def _factory_fields(cls: Any) -> set[str]:
+    return {name for name, field in cls.model_fields.items() if field.default_factory is not None}
+
+
+if (
+    any(cls.__private_attributes__ for cls in (DeltaFunctionCall, DeltaToolCall, DeltaMessage))
+    or _factory_fields(DeltaFunctionCall) or _factory_fields(DeltaToolCall)
+    or _factory_fields(DeltaMessage) - {"tool_calls"}
+):  # what _arguments_message builds by hand
+    raise TypeError("vLLM's delta models changed: _arguments_message must be revised")
 
 
 def _arguments_message(index: int, arguments: str) -> DeltaMessage:
     """``_tool_calls_message([_arguments_entry(index, arguments)])`` in one function: the
     message of most deltas inside a call (the same three builds, inline)."""
     function = _new(DeltaFunctionCall)
-    data = _FUNCTION_DEFAULTS.copy()
+    data = _FUNCTION_TEMPLATE.copy()
     data["arguments"] = arguments
-    _set(function, "__dict__", data)
-    _set(function, "__pydantic_fields_set__", {"arguments"})
-    _set(function, "__pydantic_extra__", None)
-    _set(function, "__pydantic_private__", None)
+    _set_dict(function, data)
+    _set_fields_set(function, {"arguments"})
+    _set_extra(function, None if _FUNCTION_EXTRA is None else {})
+    _set_private(function, None)
     call = _new(DeltaToolCall)
-    data = _CALL_DEFAULTS.copy()
+    data = _CALL_TEMPLATE.copy()
     data["index"] = index
     data["function"] = function
-    _set(call, "__dict__", data)
-    _set(call, "__pydantic_fields_set__", {"index", "function"})
-    _set(call, "__pydantic_extra__", {})
-    _set(call, "__pydantic_private__", None)
+    _set_dict(call, data)
+    _set_fields_set(call, {"index", "function"})
+    _set_extra(call, None if _CALL_EXTRA is None else {})
+    _set_private(call, None)
     message = _new(DeltaMessage)
-    data = _MESSAGE_DEFAULTS.copy()
+    data = _MESSAGE_TEMPLATE.copy()
     data["tool_calls"] = [call]
-    _set(message, "__dict__", data)
-    _set(message, "__pydantic_fields_set__", {"tool_calls"})
-    _set(message, "__pydantic_extra__", {})
-    _set(message, "__pydantic_private__", None)
+    _set_dict(message, data)
+    _set_fields_set(message, {"tool_calls"})
+    _set_extra(message, None if _MESSAGE_EXTRA is None else {})
+    _set_private(message, None)
     return message
 
 
