@@ -513,9 +513,12 @@ def plot(results: dict[str, Any], path: Path) -> str:
     shapes = ("string", "keys")
     rows = [r for r in results["rows"] if r["name"] not in PLOT_LEFT_OUT]
     names = list(dict.fromkeys(r["name"] for r in rows if r["shape"] in shapes))
-    palette = [*plt.get_cmap("tab10").colors, "black", "olive", "navy"]
+    palette = [*plt.get_cmap("tab20").colors, *plt.get_cmap("tab20b").colors]
     colors = {name: palette[i % len(palette)] for i, name in enumerate(names)}
-    fig, axes = plt.subplots(1, len(shapes), figsize=(13, 5.6), sharey=True)
+    legend_rows = -(-len(names) // 3)
+    legend_height = 0.5 + 0.17 * legend_rows  # inches, under the plots
+    height = 4.6 + legend_height
+    fig, axes = plt.subplots(1, len(shapes), figsize=(13, height), sharey=True)
     for ax, shape in zip(axes, shapes, strict=True):
         for name in names:
             row = next((r for r in rows if r["name"] == name and r["shape"] == shape), None)
@@ -526,9 +529,11 @@ def plot(results: dict[str, Any], path: Path) -> str:
                 continue
             xs, ys = zip(*sorted(points), strict=True)
             ours = "streamparse" in name
+            plugin = "streamparse-" in name  # through vLLM's serving path
             floor = "floor" in name
             ax.plot(xs, ys, label=name, color=colors[name], linewidth=2.6 if ours else 1.4,
-                    marker="o" if ours else ".", linestyle=":" if floor else "-")
+                    marker="o" if ours else ".",
+                    linestyle=":" if floor else "--" if plugin else "-")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(SHAPE_TITLES[shape], fontsize=10)
@@ -540,7 +545,7 @@ def plot(results: dict[str, Any], path: Path) -> str:
     m = results["machine"]
     fig.suptitle(f"Cost per 4-character delta against response length: lower and flatter is "
                  f"better ({m['cpu']}, Python {m['python']})", fontsize=11)
-    fig.tight_layout(rect=(0, 0.17, 1, 0.95))
+    fig.tight_layout(rect=(0, legend_height / height, 1, 0.95))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
