@@ -281,10 +281,11 @@ class ScriptedEngine:
             yield output
 
 
-def serving_chat(
-    engine: ScriptedEngine, tool_parser: str | None, reasoning_parser: str | None = None
-):
-    from vllm.entrypoints.openai.chat_completion.serving import OpenAIServingChat
+def _serving_parts(
+    engine: ScriptedEngine, tool_parser: str | None, reasoning_parser: str | None
+) -> tuple[Any, Any, Any, dict[str, Any]]:
+    """What every OpenAI serving class is built from: the engine, its models, the online
+    renderer, and the parser options."""
     from vllm.entrypoints.openai.models.serving import BaseModelPath, OpenAIServingModels
     from vllm.renderers.online_renderer import OnlineRenderer
 
@@ -305,11 +306,39 @@ def serving_chat(
         chat_template_content_format="auto",
         **options,
     )
+    return mock, models, renderer, options
+
+
+def serving_chat(
+    engine: ScriptedEngine, tool_parser: str | None, reasoning_parser: str | None = None
+):
+    from vllm.entrypoints.openai.chat_completion.serving import OpenAIServingChat
+
+    mock, models, renderer, options = _serving_parts(engine, tool_parser, reasoning_parser)
     return OpenAIServingChat(
         mock,
         models,
         "assistant",
         online_renderer=renderer,
+        request_logger=None,
+        chat_template=CHAT_TEMPLATE,
+        chat_template_content_format="auto",
+        **options,
+    )
+
+
+def serving_responses(
+    engine: ScriptedEngine, tool_parser: str | None, reasoning_parser: str | None = None
+):
+    """vLLM's real ``OpenAIServingResponses`` (``/v1/responses``) over the scripted engine, set up
+    as ``serving_chat`` sets up the chat endpoint."""
+    from vllm.entrypoints.openai.responses.serving import OpenAIServingResponses
+
+    mock, models, renderer, options = _serving_parts(engine, tool_parser, reasoning_parser)
+    return OpenAIServingResponses(
+        mock,
+        models,
+        renderer,
         request_logger=None,
         chat_template=CHAT_TEMPLATE,
         chat_template_content_format="auto",
