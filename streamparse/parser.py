@@ -364,9 +364,9 @@ class StreamParser:
             raise ParserClosedError("close() called twice")
         self._closed = True
         self._fast = 0  # feed() takes no fast path any more (it raises)
-        events = self._layer.close() if self._layer is not None else self._close_text()
-        self._fast = 0
-        return events
+        if self._layer is not None:
+            return self._layer.close()
+        return self._close_text()
 
     def _close_text(self) -> list[Any]:
         events: list[Any] = []
@@ -440,14 +440,14 @@ class StreamParser:
             if delta[0] == "<":  # it may begin a format's special token
                 return None
             pattern, pos = _JSON_FROM_STRING, 1
+            match = pattern.fullmatch(delta, pos)
         elif fast is _IN_STRING or fast is _IN_JSON:
-            if delta[-1] != "\\":
-                return None
+            # feed() matched the whole delta already, and it did not match
             pattern, pos = (_JSON_FROM_STRING if fast is _IN_STRING else _JSON_FROM_OUTSIDE), 0
+            match = None
         else:
             return None
         end = len(delta)
-        match = pattern.fullmatch(delta, pos)
         escaped = match is None
         if escaped:  # a backslash at the end, its character still to come
             if delta[-1] != "\\" or end - 1 < pos:
