@@ -93,6 +93,22 @@ _set_extra = _slot_setter("__pydantic_extra__")
 _set_private = _slot_setter("__pydantic_private__")
 
 
+def _template(cls: Any) -> dict[str, Any]:
+    """The model's fields in order, with their defaults (a factory's field None: the caller sets it)."""
+    return {
+        name: None if field.default_factory is not None else field.default
+        for name, field in cls.model_fields.items()
+    }
+
+
+def _factory_fields(cls: Any) -> list[str]:
+    return [name for name, field in cls.model_fields.items() if field.default_factory is not None]
+
+
+def _allows_extra(cls: Any) -> bool:
+    return bool(cls.model_config.get("extra") == "allow")
+
+
 def _model_builder(cls: Any, *names: str) -> Any:
     """A function ``build(*values)`` that makes a ``cls`` instance as ``cls(**dict(zip(names,
     values)))`` would when the values already have the field types: the same field values
@@ -100,16 +116,15 @@ def _model_builder(cls: Any, *names: str) -> Any:
     same ``model_fields_set`` (so ``exclude_unset`` serialises the same), the same extra and
     private state. It skips pydantic's validation (vLLM's ``OpenAIBaseModel`` adds a Python
     validator per model), which for vLLM's three delta models costs more than the parsing itself."""
-    template: dict[str, Any] = {}  # every field, in order: its default (factories' filled per call)
-    fresh: list[tuple[str, Any]] = []  # default factories of the fields not given
-    for name, field in cls.model_fields.items():
-        template[name] = None if field.default_factory is not None else field.default
-        if field.default_factory is not None and name not in names:
-            fresh.append((name, field.default_factory))
+    template = _template(cls)  # every field, in order (factories' filled per call)
+    fresh = [  # default factories of the fields not given
+        (name, cls.model_fields[name].default_factory)
+        for name in _factory_fields(cls) if name not in names
+    ]  # fmt: skip
     unknown = set(names) - set(cls.model_fields)
     if unknown or cls.__private_attributes__:  # none of vLLM's delta models has any
         raise TypeError(f"{cls.__name__}: fields {sorted(unknown)} or private attributes")
-    extra: dict[str, Any] | None = {} if cls.model_config.get("extra") == "allow" else None
+    extra = _allows_extra(cls)
     given = frozenset(names)
 
     def build(*values: Any) -> Any:
@@ -120,7 +135,7 @@ def _model_builder(cls: Any, *names: str) -> Any:
         obj = _new(cls)
         _set_dict(obj, data)
         _set_fields_set(obj, set(given))
-        _set_extra(obj, None if extra is None else {})
+        _set_extra(obj, {} if extra else None)
         _set_private(obj, None)
         return obj
 
@@ -136,7 +151,7 @@ def _model_builder(cls: Any, *names: str) -> Any:
             obj = _new(cls)
             _set_dict(obj, data)
             _set_fields_set(obj, {only})
-            _set_extra(obj, None if extra is None else {})
+            _set_extra(obj, {} if extra else None)
             _set_private(obj, None)
             return obj
 
@@ -174,29 +189,16 @@ _name_arguments: Callable[[str, str], DeltaFunctionCall] = _model_builder(
 )
 
 
-def _template(cls: Any) -> dict[str, Any]:
-    """The model's fields in order, with their defaults (a factory's field None: the caller sets it)."""
-    return {
-        name: None if field.default_factory is not None else field.default
-        for name, field in cls.model_fields.items()
-    }
-
-
 _FUNCTION_TEMPLATE = _template(DeltaFunctionCall)
 _CALL_TEMPLATE = _template(DeltaToolCall)
 _MESSAGE_TEMPLATE = _template(DeltaMessage)
-_FUNCTION_EXTRA: dict[str, Any] | None = {} if DeltaFunctionCall.model_config.get("extra") == "allow" else None
-_CALL_EXTRA: dict[str, Any] | None = {} if DeltaToolCall.model_config.get("extra") == "allow" else None
-_MESSAGE_EXTRA: dict[str, Any] | None = {} if DeltaMessage.model_config.get("extra") == "allow" else None
-
-def _factory_fields(cls: Any) -> set[str]:
-    return {name for name, field in cls.model_fields.items() if field.default_factory is not None}
-
-
+_FUNCTION_EXTRA = _allows_extra(DeltaFunctionCall)
+_CALL_EXTRA = _allows_extra(DeltaToolCall)
+_MESSAGE_EXTRA = _allows_extra(DeltaMessage)
 if (
     any(cls.__private_attributes__ for cls in (DeltaFunctionCall, DeltaToolCall, DeltaMessage))
     or _factory_fields(DeltaFunctionCall) or _factory_fields(DeltaToolCall)
-    or _factory_fields(DeltaMessage) - {"tool_calls"}
+    or set(_factory_fields(DeltaMessage)) - {"tool_calls"}
 ):  # what _arguments_message builds by hand
     raise TypeError("vLLM's delta models changed: _arguments_message must be revised")
 
@@ -209,7 +211,7 @@ def _arguments_message(index: int, arguments: str) -> DeltaMessage:
     data["arguments"] = arguments
     _set_dict(function, data)
     _set_fields_set(function, {"arguments"})
-    _set_extra(function, None if _FUNCTION_EXTRA is None else {})
+    _set_extra(function, {} if _FUNCTION_EXTRA else None)
     _set_private(function, None)
     call = _new(DeltaToolCall)
     data = _CALL_TEMPLATE.copy()
@@ -217,14 +219,14 @@ def _arguments_message(index: int, arguments: str) -> DeltaMessage:
     data["function"] = function
     _set_dict(call, data)
     _set_fields_set(call, {"index", "function"})
-    _set_extra(call, None if _CALL_EXTRA is None else {})
+    _set_extra(call, {} if _CALL_EXTRA else None)
     _set_private(call, None)
     message = _new(DeltaMessage)
     data = _MESSAGE_TEMPLATE.copy()
     data["tool_calls"] = [call]
     _set_dict(message, data)
     _set_fields_set(message, {"tool_calls"})
-    _set_extra(message, None if _MESSAGE_EXTRA is None else {})
+    _set_extra(message, {} if _MESSAGE_EXTRA else None)
     _set_private(message, None)
     return message
 
