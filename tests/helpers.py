@@ -198,3 +198,28 @@ def chat_template(path: Path) -> Any:
     env.filters["tojson"] = tojson
     env.globals["raise_exception"] = raise_exception
     return env.from_string(path.read_text(encoding="utf-8"))
+
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+"""The tokenizer and template data the corpora are generated from (outside the checkout)."""
+
+
+def assert_corpus_regenerates(tmp_path: Path, script: str, needs: Sequence[str], committed: Path,
+                              names: Iterable[str], *options: str) -> None:  # fmt: skip
+    """Running ``tests/tools/<script> --data <shared data> --out <tmp> [options]`` writes exactly
+    the committed ``names`` under ``committed``; skipped where a path of ``needs`` (relative to
+    the shared data folder) is absent."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    if not all((SHARED_DATA / need).exists() for need in needs):
+        pytest.skip(f"no tokenizer data at {SHARED_DATA}")
+    tool = Path(__file__).parent / "tools" / script
+    command = [sys.executable, str(tool), "--data", str(SHARED_DATA), "--out", str(tmp_path)]
+    subprocess.run([*command, *options], check=True, capture_output=True)
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), (
+            f"{name} is stale: run python tests/tools/{script}"
+        )

@@ -27,7 +27,6 @@ files.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,7 @@ from test_qwen_generated import (
 )
 
 import streamparse
-from helpers import feed_checked
+from helpers import assert_corpus_regenerates, feed_checked
 from streamparse import ParseResult
 
 DATA = Path(__file__).parent / "data" / "glm45_generated"
@@ -142,15 +141,5 @@ def test_tags_are_single_tokens() -> None:
 def test_corpus_is_up_to_date(tmp_path: Path) -> None:
     """Regenerating gives the committed files (where the tokenizer data is available)."""
     pytest.importorskip("tiktoken")
-    data = Path(__file__).resolve().parents[2] / "shared" / "data"
-    if not (data / "glm4" / "tokenizer.model").exists():
-        pytest.skip(f"no tokenizer data at {data}")
-    import subprocess
-
-    script = Path(__file__).parent / "tools" / "glm45_generated.py"
-    subprocess.run([sys.executable, str(script), "--data", str(data), "--out", str(tmp_path)],
-                   check=True, capture_output=True)  # fmt: skip
-    for name in [*(f"{fmt}.jsonl" for fmt in FORMATS), "tools.json"]:
-        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), (
-            f"{name} is stale: run python tests/tools/glm45_generated.py"
-        )
+    names = [*(f"{fmt}.jsonl" for fmt in FORMATS), "tools.json"]
+    assert_corpus_regenerates(tmp_path, "glm45_generated.py", ["glm4/tokenizer.model"], DATA, names)

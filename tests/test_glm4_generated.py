@@ -45,7 +45,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import streamparse
-from helpers import comparable, feed_checked, lag_steps
+from helpers import assert_corpus_regenerates, comparable, feed_checked, lag_steps
 from strategies import DECLARED, glm4_names, plain_text, raw_arguments
 from strategies import TOOLS as PROPERTY_TOOLS
 from streamparse import ParseResult, StreamParser
@@ -233,20 +233,10 @@ def test_generated_corpus_is_up_to_date(tmp_path: Path) -> None:
     """Regenerating gives the committed files (where tiktoken and the tokenizer data are
     available; skipped otherwise)."""
     pytest.importorskip("tiktoken")
-    data = Path(__file__).resolve().parents[2] / "shared" / "data"
-    if not (data / "glm4" / "tokenizer.model").exists():
-        pytest.skip(f"no tokenizer data at {data}")
-    import subprocess
-
-    script = Path(__file__).parent / "tools" / "glm4_generated.py"
-    subprocess.run(
-        [sys.executable, str(script), "--data", str(data), "--out", str(tmp_path), "--no-lag-check"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    for name in ("replies.jsonl", "tools.json"):
-        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), (
-            f"{name} is stale: run python tests/tools/glm4_generated.py"
-        )
+    names = ("replies.jsonl", "tools.json")
+    assert_corpus_regenerates(
+        tmp_path, "glm4_generated.py", ["glm4/tokenizer.model"], DATA, names, "--no-lag-check"
+    )
 
 
 def lost_call_table(**opts_for_lag: Any) -> list[tuple]:

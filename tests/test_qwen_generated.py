@@ -29,14 +29,13 @@ skipped forever. Nothing here needs vLLM, the tokenizers or the tokenizer files.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import streamparse
-from helpers import feed_checked, lag_steps
+from helpers import assert_corpus_regenerates, feed_checked, lag_steps
 from streamparse import ParseResult
 
 DATA = Path(__file__).parent / "data" / "qwen_generated"
@@ -235,15 +234,5 @@ def test_corpus_is_up_to_date(tmp_path: Path) -> None:
     """Regenerating gives the committed files (where the tokenizer data is available)."""
     pytest.importorskip("tokenizers")
     pytest.importorskip("jinja2")
-    data = Path(__file__).resolve().parents[2] / "shared" / "data"
-    if not (data / "qwen2" / "vocab.json").exists():
-        pytest.skip(f"no tokenizer data at {data}")
-    import subprocess
-
-    script = Path(__file__).parent / "tools" / "qwen_generated.py"
-    subprocess.run([sys.executable, str(script), "--data", str(data), "--out", str(tmp_path)],
-                   check=True, capture_output=True)  # fmt: skip
-    for name in [*(f"{fmt}.jsonl" for fmt in CORPUS_FORMATS), "tools.json"]:
-        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), (
-            f"{name} is stale: run python tests/tools/qwen_generated.py"
-        )
+    names = [*(f"{fmt}.jsonl" for fmt in CORPUS_FORMATS), "tools.json"]
+    assert_corpus_regenerates(tmp_path, "qwen_generated.py", ["qwen2/vocab.json"], DATA, names)

@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 
 import streamparse
-from helpers import feed_checked
+from helpers import assert_corpus_regenerates, feed_checked
 from streamparse import ParseResult
 
 STREAMS = Path(__file__).parent / "data" / "streams"
@@ -162,26 +162,5 @@ def test_recordings_are_up_to_date(tmp_path: Path) -> None:
     dependencies and the tokenizer data are available; skipped otherwise)."""
     pytest.importorskip("tokenizers")
     pytest.importorskip("tiktoken")
-    tools = Path(__file__).parent / "tools"
-    data = Path(__file__).resolve().parents[2] / "shared" / "data"
-    if not (data / "qwen2" / "vocab.json").exists() or not (data / "glm4").is_dir():
-        pytest.skip(f"no tokenizer data at {data}")
-    import subprocess
-    import sys
-
-    subprocess.run(
-        [
-            sys.executable,
-            str(tools / "record_streams.py"),
-            "--data",
-            str(data),
-            "--out",
-            str(tmp_path),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    for name in ("qwen2.jsonl", "glm4.jsonl", "tools.json"):
-        assert (tmp_path / name).read_bytes() == (STREAMS / name).read_bytes(), (
-            f"{name} is stale: run python tests/tools/record_streams.py"
-        )
+    names = ("qwen2.jsonl", "glm4.jsonl", "tools.json")
+    assert_corpus_regenerates(tmp_path, "record_streams.py", ["qwen2/vocab.json", "glm4"], STREAMS, names)
