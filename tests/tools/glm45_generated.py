@@ -55,7 +55,6 @@ token), ``stop`` and ``expected``. Deterministic: rerunning gives identical file
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from pathlib import Path
@@ -74,9 +73,9 @@ from vllm_streams import (  # noqa: E402
     GLM4_PATTERN,
     GLM4Tokenizer,
     SlowDetokenizer,
-    dumps,
     emit,
     glm4_prompt_ids,
+    write_corpus,
 )
 
 from helpers import lag_steps  # noqa: E402  (the one the tests use: checked here)
@@ -470,15 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     replies = build(args.seed)
     assert len({r["id"] for r in replies}) == len(replies)
     records = [record(tok, reply, rng) for reply in replies]
-    args.out.mkdir(parents=True, exist_ok=True)
-    for fmt in FORMATS:
-        lines = [dumps(r) + "\n" for r in records if r["format"] == fmt]
-        (args.out / f"{fmt}.jsonl").write_text("".join(lines), encoding="utf-8")
-        print(f"{args.out / fmt}.jsonl: {len(lines)} replies, "
-              f"{sum(len(r['token_ids']) for r in records if r['format'] == fmt)} tokens")  # fmt: skip
-    (args.out / "tools.json").write_text(
-        json.dumps({"glm": GLM_TOOLS}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    write_corpus(args.out, FORMATS, records, {"glm": GLM_TOOLS})
     return 0
 
 

@@ -71,7 +71,7 @@ sys.path.append(str(ROOT))  # streamparse, which helpers imports (e.g. in the vL
 
 from glm4_generated import CITIES, EN, TOOLS, ZH, _arguments, _fn, _raw  # noqa: E402
 from qwen3_tokenizer import IM_END, STOP_IDS, VARIANTS, encode, load_qwen3  # noqa: E402
-from vllm_streams import DEFAULT_DATA, FastDetokenizer, dumps, emit  # noqa: E402
+from vllm_streams import DEFAULT_DATA, FastDetokenizer, emit, write_corpus  # noqa: E402
 
 from helpers import lag_steps  # noqa: E402  (the one the tests use: checked here)
 
@@ -1628,15 +1628,7 @@ def main(argv: list[str] | None = None) -> int:
     replies = build(args.seed)
     assert len({r["id"] for r in replies}) == len(replies)
     records = [record(tokenizers, prompts, reply, rng) for reply in replies]
-    args.out.mkdir(parents=True, exist_ok=True)
-    for fmt in FORMATS:
-        lines = [dumps(r) + "\n" for r in records if r["format"] == fmt]
-        (args.out / f"{fmt}.jsonl").write_text("".join(lines), encoding="utf-8")
-        print(f"{args.out / fmt}.jsonl: {len(lines)} replies, "
-              f"{sum(len(r['token_ids']) for r in records if r['format'] == fmt)} tokens")  # fmt: skip
-    (args.out / "tools.json").write_text(
-        json.dumps(TOOL_SETS, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    write_corpus(args.out, FORMATS, records, TOOL_SETS)
     return 0
 
 

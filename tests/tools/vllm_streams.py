@@ -385,3 +385,17 @@ def mode_name(skip_special_tokens: bool, spaces_between: bool) -> str:
 
 def dumps(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_corpus(out: Path, formats: Sequence[str], records: Sequence[dict], tools: object) -> None:
+    """A generated corpus: ``<format>.jsonl`` (one record a line, :func:`dumps`) per format, and
+    ``tools.json``; prints what each file holds."""
+    out.mkdir(parents=True, exist_ok=True)
+    for fmt in formats:
+        lines = [dumps(r) + "\n" for r in records if r["format"] == fmt]
+        (out / f"{fmt}.jsonl").write_text("".join(lines), encoding="utf-8")
+        print(f"{out / fmt}.jsonl: {len(lines)} replies, "
+              f"{sum(len(r['token_ids']) for r in records if r['format'] == fmt)} tokens")  # fmt: skip
+    (out / "tools.json").write_text(
+        json.dumps(tools, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
