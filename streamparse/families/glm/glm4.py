@@ -387,9 +387,7 @@ class Glm4Parser(Engine):
         if line is None:
             return False
         name = line.group("name").strip(" \t\r")
-        return not name or _NAME_LIKE.fullmatch(name) is not None or any(
-            declared.startswith(name) for declared in self._declared
-        )
+        return not name or _NAME_LIKE.fullmatch(name) is not None or self._could_be_declared(name)
 
     def _may_hold_in_call(self, held: str) -> bool:
         return held in _SPECIAL_PREFIXES
