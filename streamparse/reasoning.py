@@ -58,6 +58,9 @@ def _partial_suffix(buf: str, start: int, marker: str) -> int:
     return at if at >= 0 and marker.startswith(buf[at:]) else -1
 
 
+_SAME = [0]  # the offset map's shifts when the format's offsets are the stream's
+
+
 class ReasoningLayer:
     def __init__(self, parser: StreamParser, mode: str) -> None:
         self.parser = parser
@@ -96,7 +99,15 @@ class ReasoningLayer:
             and ("<" not in delta or CLOSE not in delta and _partial_suffix(delta, 0, CLOSE) < 0)
         ):
             # nothing in it is or can begin "</think>": the format's, whole
-            passed: list[Any] = []
+            parser = self.parser
+            if self.fed == self.passed and self.shifts == _SAME and parser._emitted == self.emitted:
+                # the format's offsets are the stream's: its events are the stream's as they are
+                self.fed = self.passed = self.fed + len(delta)
+                passed = parser._feed_text(delta, None)
+                self.emitted = parser._emitted
+                self._hand_over()
+                return passed
+            passed = []
             self._segment(self.fed)
             self.fed += len(delta)
             self.passed += len(delta)
