@@ -98,7 +98,8 @@ def per_call_ns(fn: Callable[[int], Any], number: int, repeat: int) -> float:
 
 
 def event_costs(number: int, repeat: int) -> list[dict[str, Any]]:
-    """ns to build (and free) one event, each way, and the floor ``feed()``, in one run."""
+    """ns to build (and free) one event, each way, the floor ``feed()``, and the cheapest paths
+    of ``StreamParser.feed()``, in one run."""
     floor = FloorParser()
 
     def loop(make: Callable[[int], Any]) -> Callable[[int], Any]:
@@ -136,9 +137,24 @@ def event_costs(number: int, repeat: int) -> list[dict[str, Any]]:
         for i in range(n):
             ToolCallDelta(index=0, arguments_delta="abcd", span=(i, 4))
 
+    # The cheapest paths of a real feed(): a delta that the current state consumes whole (one
+    # search of the delta, one event). Whole feed() calls, like the floor, so nothing is taken off.
+    in_string = StreamParser("qwen2", payloads.TOOLS)
+    in_string.feed(f'Action: {payloads.TOOL_NAME}\nAction Input: {{"content": "')
+    in_text = StreamParser("qwen2", payloads.TOOLS)
+    in_text.feed("Some text ")
+
+    def whole_feed_loop(parser: StreamParser) -> Callable[[int], None]:
+        def feed_loop(n: int) -> None:
+            feed = parser.feed
+            for _ in range(n):
+                feed("abcd")
+
+        return feed_loop
+
     def empty_loop(n: int) -> None:
         for i in range(n):
-            (i, 4)
+            (i, 4)  # noqa: B018 (building the span tuple is what is measured)
 
     cases = [
         ("floor feed() (the unit)", floor_loop),
@@ -149,11 +165,18 @@ def event_costs(number: int, repeat: int) -> list[dict[str, Any]]:
         ("a __slots__ class with __init__ (not chosen)", slots_loop),
         ("ToolCallDelta(...) validated (a user's construction)", validated_loop),
     ]
+    whole = [
+        ("StreamParser.feed(): string content in a call's arguments (its cheapest path)",
+         whole_feed_loop(in_string)),
+        ("StreamParser.feed(): running text", whole_feed_loop(in_text)),
+    ]
     empty = per_call_ns(empty_loop, number, repeat)  # the loop and the span tuple
     rows = []
     for name, fn in cases:
         ns = per_call_ns(loop(fn), number, repeat)
         rows.append({"name": name, "ns": ns if fn is floor_loop else max(0.0, ns - empty)})
+    for name, fn in whole:
+        rows.append({"name": name, "ns": per_call_ns(fn, number, repeat)})
     unit = rows[0]["ns"]
     for row in rows:
         row["x_floor"] = row["ns"] / unit

@@ -321,7 +321,8 @@ def report(results: dict[str, Any]) -> str:
                 + " |")
     costs = results.get("costs")
     if costs:
-        out += ["", "### One event, built and freed (ns; × the minimal feed())", "",
+        out += ["", "### One event, built and freed, and feed()'s cheapest paths (ns; × the minimal "
+                "feed())", "",
                 "| how | ns | × floor |", "|---|---:|---:|"]
         out += [f"| {e['name']} | {e['ns']:.0f} | {e['x_floor']:.2f} |" for e in costs["events"]]
         out += ["", "### Tools: per parser, 20 realistic tools", "",
