@@ -223,10 +223,10 @@ class XmlBody(Body):
 
     def _drive(self, parser: Any, buf: str, i: int, base: int, final: bool) -> int:
         n = len(buf)
-        handlers = (self._between, self._read_key, self._value_open, self._value_start, self._value)
+        handlers = _HANDLERS
         while not self.closed:
             state = self.state
-            j = handlers[state](parser, buf, i, base, final)
+            j = handlers[state](self, parser, buf, i, base, final)
             if j == i and self.state == state:
                 return i  # hold the rest
             i = j
@@ -440,6 +440,16 @@ class XmlBody(Body):
     def _fail(self, parser: Any, end: int, message: str) -> None:
         self.closed = True
         parser._close_call(end, failure=message)
+
+
+# XmlBody's handler of each state, indexed by it (plain functions: no bound method per call)
+_HANDLERS = (
+    XmlBody._between,
+    XmlBody._read_key,
+    XmlBody._value_open,
+    XmlBody._value_start,
+    XmlBody._value,
+)
 
 
 def _followed(buf: str, at: int, followers: tuple[str, ...], final: bool) -> bool | int:
