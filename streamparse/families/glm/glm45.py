@@ -263,9 +263,9 @@ class Glm45Parser(Engine):
 
     def _run(self, buf: str, base: int) -> int:
         """The engine's driver, up to where the turn ends (then the rest is text)."""
-        n = len(buf)
         if self._turn_ended:
             return super()._run(buf, base)
+        n = len(buf)
         if self._pending_at < 0 and "<|" not in buf and buf[-1:] != "<":  # no turn end near
             self._turn_seen = base + n
             return super()._run(buf, base)
